@@ -252,6 +252,19 @@ void swasm_buf_free(swasm_buf_t *b);
 swasm_status_t swasm_compile(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                              swasm_buf_t *out, swasm_diag_t *diag);
 
+/* Links an object (from swasm_compile) into a shared library at path, through ld.lld or the
+ * system C compiler driver (SWASM_LINKER in the environment overrides). The library leaves the
+ * swasm_rt_* symbols undefined: they bind to libswasm-rt in the loading process. Written to a
+ * temporary name and renamed into place. triple NULL = host. */
+swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const char *triple,
+                                 swasm_diag_t *diag);
+
+/* Compiles (if not cached) and links m with opts into the compile cache
+ * ($SWASM_CACHE_DIR, else $XDG_CACHE_HOME/swasm, else ~/.cache/swasm), keyed by a hash of the
+ * module bytes, the options and the swasm version. Writes the library's path to path_out. */
+swasm_status_t swasm_compile_cached(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                                    char *path_out, size_t path_size, swasm_diag_t *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,18 @@
+/* codegen.h - the interface between codegen (wasm -> LLVM IR) and target (LLVM IR -> object),
+ * both inside libswasm-compiler. */
+#ifndef SWASM_CODEGEN_H
+#define SWASM_CODEGEN_H
+
+#include <llvm-c/Core.h>
+
+#include "ir.h"
+
+/* Builds the whole LLVM module for the validated module m in ctx: one function per defined wasm
+ * function, trampolines, host thunks, the init function and the descriptor SWASM_DESC_SYMBOL.
+ * opts->triple/cpu tell which target intrinsics may be used; opts->bounds selects guard pages or
+ * explicit checks. The caller owns *out (LLVMDisposeModule) and sets the data layout. */
+IR_HIDDEN swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                                         LLVMContextRef ctx, LLVMModuleRef *out,
+                                         swasm_diag_t *diag);
+
+#endif
