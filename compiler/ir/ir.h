@@ -85,6 +85,9 @@ typedef struct ir_reader {
   swasm_diag_t *diag;
   bool failed;
   jmp_buf *err_jmp;
+  /* Encodings that depend on proposals (memarg memory index, memory64 offsets, memory index
+   * bytes of memory.size/grow/fill/copy/init). NULL means WebAssembly 2.0 only. */
+  const swasm_features_t *features;
 } ir_reader_t;
 
 IR_HIDDEN void ir_fail(ir_reader_t *r, swasm_status_t st, size_t offset, const char *fmt, ...)
@@ -100,6 +103,8 @@ IR_HIDDEN int64_t ir_s33(ir_reader_t *r);
 IR_HIDDEN int64_t ir_s64(ir_reader_t *r);
 IR_HIDDEN uint32_t ir_fixed32(ir_reader_t *r);
 IR_HIDDEN uint64_t ir_fixed64(ir_reader_t *r);
+/* A value type byte (i32 .. v128, funcref, externref); anything else is MALFORMED. */
+IR_HIDDEN uint8_t ir_valtype(ir_reader_t *r);
 
 /* ---- instructions ------------------------------------------------------------------------ */
 

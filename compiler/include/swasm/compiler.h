@@ -199,6 +199,9 @@ typedef struct swasm_module {
   const char *name;       /* module name from the name section, or NULL */
 
   struct swasm_arena *arena;
+
+  /* exceptions proposal: the type index of each tag, imported tags first */
+  uint32_t ntags, nimported_tags; const uint32_t *tags;
 } swasm_module_t;
 
 /* Decodes bytes[0..size) into *out. On failure returns the status, fills *diag, and *out is
@@ -264,6 +267,14 @@ swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const
  * module bytes, the options and the swasm version. Writes the library's path to path_out. */
 swasm_status_t swasm_compile_cached(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                                     char *path_out, size_t path_size, swasm_diag_t *diag);
+
+
+/* Converts the text format (.wat) to the binary format through binaryen's parser, run in a
+ * child process (binaryen exits on bad input). The bytes still need swasm_module_decode and
+ * swasm_module_validate. On failure returns SWASM_MALFORMED (with binaryen's message), SWASM_IO
+ * or SWASM_LIMIT. Free out with swasm_buf_free. */
+swasm_status_t swasm_wat_to_wasm(const char *text, size_t len, swasm_buf_t *out,
+                                 swasm_diag_t *diag);
 
 #ifdef __cplusplus
 }

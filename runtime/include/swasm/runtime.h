@@ -20,6 +20,13 @@
 extern "C" {
 #endif
 
+/* Every runtime.h function is visible outside the executable that links libswasm-rt: the project
+ * builds with -fvisibility=hidden, and compiled .so files bind swasm_rt_* to the loading
+ * executable's symbols (linked with --export-dynamic). */
+#ifndef SWASM_API
+#define SWASM_API __attribute__((visibility("default")))
+#endif
+
 /* ======================================================================================== */
 /* Part 1: ABI                                                                               */
 /* ======================================================================================== */
@@ -69,6 +76,7 @@ typedef struct swasm_memory {
   uint64_t reserved;      /* bytes of address space reserved at base */
   bool is64;
   bool guarded;           /* accesses past size fault (guard pages) */
+  bool has_max;           /* a maximum was declared (max_pages alone cannot tell) */
 } swasm_memory_t;
 
 /* A table of references. elems may move when the table grows: reload it after any call. */
@@ -77,6 +85,7 @@ typedef struct swasm_table {
   uint32_t size;
   uint32_t max;           /* declared maximum, or UINT32_MAX */
   uint8_t elemtype;       /* SWASM_T_FUNCREF or SWASM_T_EXTERNREF */
+  bool has_max;           /* a maximum was declared (max alone cannot tell) */
 } swasm_table_t;
 
 /* A passive segment's current contents; size is 0 after data.drop / elem.drop. */
@@ -198,28 +207,31 @@ typedef enum swasm_trap {
 
 /* Entry points generated code calls. They are defined by libswasm-rt and resolved when the
  * compiled library is loaded (or linked, for executables). All may trap (never return). */
-__attribute__((noreturn)) void swasm_rt_trap(uint32_t code);
-int32_t swasm_rt_memory_grow(swasm_vmctx_t *ctx, uint32_t mem, uint32_t delta_pages);
-void swasm_rt_memory_fill(swasm_vmctx_t *ctx, uint32_t mem, uint64_t dst, uint32_t val, uint64_t n);
-void swasm_rt_memory_copy(swasm_vmctx_t *ctx, uint32_t dst_mem, uint32_t src_mem,
-                          uint64_t dst, uint64_t src, uint64_t n);
-void swasm_rt_memory_init(swasm_vmctx_t *ctx, uint32_t mem, uint32_t seg,
-                          uint64_t dst, uint32_t src, uint32_t n);
-void swasm_rt_data_drop(swasm_vmctx_t *ctx, uint32_t seg);
-int32_t swasm_rt_table_grow(swasm_vmctx_t *ctx, uint32_t table, void *init, uint32_t delta);
-void swasm_rt_table_fill(swasm_vmctx_t *ctx, uint32_t table, uint32_t dst, void *val, uint32_t n);
-void swasm_rt_table_copy(swasm_vmctx_t *ctx, uint32_t dst_table, uint32_t src_table,
-                         uint32_t dst, uint32_t src, uint32_t n);
-void swasm_rt_table_init(swasm_vmctx_t *ctx, uint32_t table, uint32_t seg,
-                         uint32_t dst, uint32_t src, uint32_t n);
-void swasm_rt_elem_drop(swasm_vmctx_t *ctx, uint32_t seg);
+SWASM_API __attribute__((noreturn)) void swasm_rt_trap(uint32_t code);
+SWASM_API int32_t swasm_rt_memory_grow(swasm_vmctx_t *ctx, uint32_t mem, uint32_t delta_pages);
+SWASM_API void swasm_rt_memory_fill(swasm_vmctx_t *ctx, uint32_t mem, uint64_t dst, uint32_t val,
+                                    uint64_t n);
+SWASM_API void swasm_rt_memory_copy(swasm_vmctx_t *ctx, uint32_t dst_mem, uint32_t src_mem,
+                                    uint64_t dst, uint64_t src, uint64_t n);
+SWASM_API void swasm_rt_memory_init(swasm_vmctx_t *ctx, uint32_t mem, uint32_t seg,
+                                    uint64_t dst, uint32_t src, uint32_t n);
+SWASM_API void swasm_rt_data_drop(swasm_vmctx_t *ctx, uint32_t seg);
+SWASM_API int32_t swasm_rt_table_grow(swasm_vmctx_t *ctx, uint32_t table, void *init,
+                                     uint32_t delta);
+SWASM_API void swasm_rt_table_fill(swasm_vmctx_t *ctx, uint32_t table, uint32_t dst, void *val,
+                                   uint32_t n);
+SWASM_API void swasm_rt_table_copy(swasm_vmctx_t *ctx, uint32_t dst_table, uint32_t src_table,
+                                   uint32_t dst, uint32_t src, uint32_t n);
+SWASM_API void swasm_rt_table_init(swasm_vmctx_t *ctx, uint32_t table, uint32_t seg,
+                                   uint32_t dst, uint32_t src, uint32_t n);
+SWASM_API void swasm_rt_elem_drop(swasm_vmctx_t *ctx, uint32_t seg);
 
 /* A host function bound to an import is a swasm_funcref_t whose code is the importing module's
  * host_thunks[type] and whose ctx points to a swasm_host_func_t (cast). The thunk stores the
  * arguments in a swasm_val_t array and calls swasm_rt_call_host(ctx, array), then reads the
  * results from the same array (it is max(nparams, nresults) slots long). */
 typedef struct swasm_host_func swasm_host_func_t;
-void swasm_rt_call_host(swasm_vmctx_t *host_func_ctx, swasm_val_t *args_results);
+SWASM_API void swasm_rt_call_host(swasm_vmctx_t *host_func_ctx, swasm_val_t *args_results);
 
 /* ======================================================================================== */
 /* Part 2: API                                                                               */
@@ -235,17 +247,17 @@ typedef struct swasm_error {
   char message[512];
 } swasm_error_t;
 
-const char *swasm_trap_message(swasm_trap_t trap);
+SWASM_API const char *swasm_trap_message(swasm_trap_t trap);
 
 /* Process-wide set-up: signal handlers, alternate stacks. Idempotent and thread-safe. */
-bool swasm_rt_init(swasm_error_t *err);
+SWASM_API bool swasm_rt_init(swasm_error_t *err);
 
 /* Loads a compiled shared library (dlopen) and checks its ABI version and CPU features.
  * swasm_load_desc wraps a descriptor already linked into the process (executables). */
-swasm_loaded_t *swasm_load(const char *path, swasm_error_t *err);
-swasm_loaded_t *swasm_load_desc(const swasm_module_desc_t *desc, swasm_error_t *err);
-const swasm_module_desc_t *swasm_loaded_desc(const swasm_loaded_t *l);
-void swasm_unload(swasm_loaded_t *l);   /* after every instance of it is freed */
+SWASM_API swasm_loaded_t *swasm_load(const char *path, swasm_error_t *err);
+SWASM_API swasm_loaded_t *swasm_load_desc(const swasm_module_desc_t *desc, swasm_error_t *err);
+SWASM_API const swasm_module_desc_t *swasm_loaded_desc(const swasm_loaded_t *l);
+SWASM_API void swasm_unload(swasm_loaded_t *l);   /* after every instance of it is freed */
 
 /* A host function: reads args[0..nparams) and writes results[0..nresults) of args (the same
  * array). Return false after filling err to trap with SWASM_TRAP_HOST (or SWASM_TRAP_EXIT). */
@@ -273,17 +285,18 @@ typedef struct swasm_extern {
 
 /* Creates a host function of the given type (the type is copied). It lives until
  * swasm_host_func_free, which must come after every instance importing it is freed. */
-swasm_host_func_t *swasm_host_func_new(const swasm_desc_functype_t *type, swasm_host_cb cb,
-                                       void *env);
-swasm_func_t swasm_host_func_get(swasm_host_func_t *f);
-void swasm_host_func_free(swasm_host_func_t *f);
+SWASM_API swasm_host_func_t *swasm_host_func_new(const swasm_desc_functype_t *type,
+                                                 swasm_host_cb cb, void *env);
+SWASM_API swasm_func_t swasm_host_func_get(swasm_host_func_t *f);
+SWASM_API void swasm_host_func_free(swasm_host_func_t *f);
 
 /* Host-created tables, memories and globals (for the spectest module and embedders). */
-swasm_memory_t *swasm_memory_new(uint64_t min_pages, uint64_t max_pages, bool has_max,
-                                 bool guarded, swasm_error_t *err);
-void swasm_memory_free(swasm_memory_t *m);
-swasm_table_t *swasm_table_new(uint8_t elemtype, uint32_t min, uint32_t max, swasm_error_t *err);
-void swasm_table_free(swasm_table_t *t);
+SWASM_API swasm_memory_t *swasm_memory_new(uint64_t min_pages, uint64_t max_pages,
+                                           bool has_max, bool guarded, swasm_error_t *err);
+SWASM_API void swasm_memory_free(swasm_memory_t *m);
+SWASM_API swasm_table_t *swasm_table_new(uint8_t elemtype, uint32_t min, uint32_t max,
+                                         swasm_error_t *err);
+SWASM_API void swasm_table_free(swasm_table_t *t);
 
 /* Resolves the module's imports by calling resolve(env, module, name, kind, &out) for each;
  * resolve returns false when it has nothing by that name. Types and limits are checked as the
@@ -293,24 +306,86 @@ void swasm_table_free(swasm_table_t *t);
  * tables remain, as the spec requires). */
 typedef bool (*swasm_resolve_cb)(void *env, const char *module, const char *name, uint32_t kind,
                                  swasm_extern_t *out);
-swasm_instance_t *swasm_instantiate(swasm_loaded_t *l, swasm_resolve_cb resolve, void *env,
-                                    swasm_error_t *err);
-void swasm_instance_free(swasm_instance_t *inst);
+SWASM_API swasm_instance_t *swasm_instantiate(swasm_loaded_t *l, swasm_resolve_cb resolve,
+                                              void *env, swasm_error_t *err);
+SWASM_API void swasm_instance_free(swasm_instance_t *inst);
 
-const swasm_module_desc_t *swasm_instance_desc(const swasm_instance_t *inst);
-swasm_vmctx_t *swasm_instance_vmctx(swasm_instance_t *inst);
-void *swasm_instance_user(const swasm_instance_t *inst);
-void swasm_instance_set_user(swasm_instance_t *inst, void *user);
+SWASM_API const swasm_module_desc_t *swasm_instance_desc(const swasm_instance_t *inst);
+SWASM_API swasm_vmctx_t *swasm_instance_vmctx(swasm_instance_t *inst);
+SWASM_API void *swasm_instance_user(const swasm_instance_t *inst);
+SWASM_API void swasm_instance_set_user(swasm_instance_t *inst, void *user);
 
 /* Looks up an export by name; false if there is none. */
-bool swasm_instance_export(swasm_instance_t *inst, const char *name, swasm_extern_t *out);
+SWASM_API bool swasm_instance_export(swasm_instance_t *inst, const char *name, swasm_extern_t *out);
 
 /* Calls a function with args_results[0..nparams) and results in args_results[0..nresults).
  * Traps are caught: returns false with err filled. Re-entrant from host functions. */
-bool swasm_call(const swasm_func_t *f, swasm_val_t *args_results, swasm_error_t *err);
+SWASM_API bool swasm_call(const swasm_func_t *f, swasm_val_t *args_results, swasm_error_t *err);
 
 /* The canonical id of a function type, the same for structurally equal types. */
-uint32_t swasm_type_id(const swasm_desc_functype_t *type);
+SWASM_API uint32_t swasm_type_id(const swasm_desc_functype_t *type);
+
+/* ======================================================================================== */
+/* Part 3: WASI preview 1 (wasi_snapshot_preview1)                                           */
+/* ======================================================================================== */
+
+/* A guest sees only what its configuration grants: its arguments, the NAME=VALUE pairs listed,
+ * the preopened directories (each a capability: no path resolved through one leaves it) and
+ * three standard streams. docs/wasi.md describes the semantics and the sandbox. */
+typedef struct swasm_wasi swasm_wasi_t;
+
+/* A preopened directory: opened at swasm_wasi_new, shown to the guest as guest_path. */
+typedef struct swasm_wasi_dir {
+  const char *host_path;
+  const char *guest_path;        /* NULL: the same as host_path */
+} swasm_wasi_dir_t;
+
+typedef struct swasm_wasi_config {
+  int argc;
+  const char *const *argv;       /* the guest's argv; argv[0] is the program name */
+  int nenv;
+  const char *const *env;        /* "NAME=VALUE"; a bare "NAME" passes the host's value, if set */
+  int ndirs;
+  const swasm_wasi_dir_t *dirs;  /* become guest fds 3, 4, ... in order */
+  int stdin_fd, stdout_fd, stderr_fd;  /* host fds, duplicated; -1: closed for the guest */
+} swasm_wasi_config_t;
+
+/* Exit statuses swasm_wasi_main (and executables built by swasmc) use besides the guest's own. */
+#define SWASM_WASI_STATUS_ERROR 1    /* the command could not start (link error, no _start) */
+#define SWASM_WASI_STATUS_TRAP 134   /* the guest trapped (the value wasmtime uses) */
+
+/* Zeroes cfg and sets the standard streams to the host's 0, 1 and 2. */
+SWASM_API void swasm_wasi_config_init(swasm_wasi_config_t *cfg);
+/* Splits a command-line directory grant "HOST[::GUEST]" in place (at the first "::"). */
+SWASM_API void swasm_wasi_dir_parse(char *spec, swasm_wasi_dir_t *out);
+
+SWASM_API swasm_wasi_t *swasm_wasi_new(const swasm_wasi_config_t *cfg, swasm_error_t *err);
+/* Every wasi_snapshot_preview1 function by name; false for other modules and unknown names.
+ * Meant to be called from (or be) a swasm_resolve_cb: env is the swasm_wasi_t. */
+SWASM_API bool swasm_wasi_resolve(swasm_wasi_t *w, const char *module, const char *name,
+                                  uint32_t kind, swasm_extern_t *out);
+SWASM_API bool swasm_wasi_resolve_cb(void *wasi, const char *module, const char *name,
+                                     uint32_t kind, swasm_extern_t *out);
+/* Tells the host functions which instance's exported "memory" they read and write. Before it
+ * (during a start function) they use the calling instance's export "memory". */
+SWASM_API void swasm_wasi_bind_instance(swasm_wasi_t *w, swasm_instance_t *inst);
+/* Calls the instance's _start. Returns 0 when it returns, N after proc_exit(N) (the low 8 bits,
+ * as a process exit status would), SWASM_WASI_STATUS_TRAP after a trap and
+ * SWASM_WASI_STATUS_ERROR when there is no _start; err says why in the last two cases. */
+SWASM_API int swasm_wasi_run_command(swasm_wasi_t *w, swasm_instance_t *inst, swasm_error_t *err);
+/* After every instance importing its functions is freed. */
+SWASM_API void swasm_wasi_free(swasm_wasi_t *w);
+
+/* The whole command: creates WASI from cfg, instantiates l with it, binds, runs _start, frees.
+ * Returns the exit status as swasm_wasi_run_command does; when it is a trap or an error,
+ * err->message is one line to print on stderr (naming the function that trapped when known). */
+SWASM_API int swasm_wasi_main(swasm_loaded_t *l, const swasm_wasi_config_t *cfg,
+                              swasm_error_t *err);
+
+/* Executables built by swasmc: the grants baked in at compile time, a NULL-terminated array
+ * of "dir:HOST[::GUEST]", "env:NAME=VALUE", "env:NAME" and "lock" (ignore the run-time grants
+ * SWASM_WASI_DIRS and SWASM_WASI_ENV). libswasm-rt-main holds a weak empty default. */
+#define SWASM_WASI_GRANTS_SYMBOL "swasm_wasi_grants"
 
 #ifdef __cplusplus
 }

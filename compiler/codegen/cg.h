@@ -1,0 +1,217 @@
+/* cg.h - what the codegen files share: the module-wide and per-function translation state, the
+ * ABI struct types mirrored from swasm/runtime.h, and one emitter per opcode family.
+ *
+ * Translation walks each body's bytes once with ir_read_instr, keeping a compile-time operand
+ * stack of LLVM values and a control stack of frames (block, loop, if, function body, constant
+ * expression). Code after br/return/unreachable is skipped up to the matching else/end; a
+ * frame's continuation block gets phis for the values branches carry to it.
+ */
+#ifndef SWASM_CG_H
+#define SWASM_CG_H
+
+#include <llvm-c/Core.h>
+
+#include "codegen.h"
+
+/* runtime.h and compiler.h both define struct swasm_func and struct swasm_table (a callable
+ * and a runtime table there, a module's function and table type here): the runtime's are
+ * renamed cg_rt_* while it is included. */
+#define swasm_func cg_rt_func
+#define swasm_func_t cg_rt_func_t
+#define swasm_table cg_rt_table
+#define swasm_table_t cg_rt_table_t
+#include "swasm/runtime.h"
+#undef swasm_func
+#undef swasm_func_t
+#undef swasm_table
+#undef swasm_table_t
+
+#if defined(__GNUC__)
+#define CG_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define CG_HIDDEN
+#endif
+
+/* Fields of the ABI structs, by position in the LLVM struct types built in abi.c. */
+enum { VMCTX_MEM0_BASE, VMCTX_MEM0, VMCTX_STACK_LIMIT, VMCTX_TYPE_IDS, VMCTX_FUNCS,
+       VMCTX_GLOBALS, VMCTX_TABLES, VMCTX_MEMORIES, VMCTX_DATAS, VMCTX_ELEMS, VMCTX_INSTANCE,
+       VMCTX_NFIELDS };
+enum { FUNCREF_CODE, FUNCREF_CTX, FUNCREF_TYPE_ID, FUNCREF_PAD, FUNCREF_NFIELDS };
+enum { MEMORY_BASE, MEMORY_SIZE, MEMORY_MAX_PAGES, MEMORY_RESERVED, MEMORY_IS64,
+       MEMORY_GUARDED, MEMORY_NFIELDS };
+enum { TABLE_ELEMS, TABLE_SIZE, TABLE_MAX, TABLE_ELEMTYPE, TABLE_NFIELDS };
+enum { SEGMENT_DATA, SEGMENT_SIZE, SEGMENT_PAD, SEGMENT_NFIELDS };
+
+/* Runtime entry points generated code calls (declared once per module in abi.c). */
+typedef enum cg_rtfn {
+  RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_FILL, RT_MEMORY_COPY, RT_MEMORY_INIT, RT_DATA_DROP,
+  RT_TABLE_GROW, RT_TABLE_FILL, RT_TABLE_COPY, RT_TABLE_INIT, RT_ELEM_DROP, RT_CALL_HOST,
+  RT_COUNT
+} cg_rtfn_t;
+
+/* Module-wide state. */
+typedef struct cg_module {
+  const swasm_module_t *m;
+  const swasm_compile_opts_t *opts;
+  swasm_diag_t *diag;
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;        /* the one instruction builder */
+  LLVMBuilderRef phib;     /* positions phis in blocks not yet being filled */
+
+  LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
+  LLVMTypeRef t_vmctx, t_funcref, t_memory, t_table, t_segment, t_val;
+
+  LLVMTypeRef *functys;    /* [ntypes] wasm signature with the leading vmctx pointer */
+  LLVMValueRef *funcs;     /* [nfuncs - nimported_funcs] defined functions */
+  LLVMValueRef *trampolines, *thunks;  /* [ntypes] */
+  LLVMValueRef init;
+  LLVMValueRef rt[RT_COUNT];
+  LLVMTypeRef rt_ty[RT_COUNT];
+
+  unsigned md_invariant;   /* !invariant.load */
+  LLVMValueRef md_empty;
+  swasm_arena_t *scratch;  /* per-function storage, reset between functions */
+} cg_module_t;
+
+/* A control frame. */
+typedef enum cg_framekind { FR_BLOCK, FR_LOOP, FR_IF, FR_FUNC, FR_EXPR } cg_framekind_t;
+
+typedef struct cg_frame {
+  uint8_t kind;             /* cg_framekind_t */
+  bool has_else;
+  uint32_t height;          /* operand stack height below the frame's parameters */
+  uint32_t nparams, nresults;
+  const uint8_t *params, *results;
+  LLVMBasicBlockRef cont;   /* after the end (function: the return block) */
+  LLVMBasicBlockRef head;   /* loop: the header branches go to */
+  LLVMBasicBlockRef else_bb;/* if: where the false edge goes, until else is seen */
+  LLVMValueRef *head_phis;  /* loop: header phis for the parameters */
+  LLVMValueRef *phis;       /* cont phis for the results, made at the first edge */
+  LLVMValueRef *else_vals;  /* if: the parameters again, for the else arm */
+  uint32_t nedges;          /* branches into cont seen so far */
+} cg_frame_t;
+
+/* Per-function state. */
+typedef struct cg_func {
+  cg_module_t *cm;
+  int64_t index;            /* wasm function index, or -1 for generated glue */
+  LLVMValueRef fn;
+  LLVMValueRef vmctx;
+  LLVMBasicBlockRef entry;
+  LLVMValueRef mem0_base;   /* loaded once in the entry block, or NULL */
+  LLVMValueRef mem0;        /* memory 0's swasm_memory_t pointer, or NULL */
+
+  uint32_t nlocals;         /* params included */
+  LLVMValueRef *locals;     /* allocas */
+  uint8_t *local_types;
+
+  LLVMValueRef *stack;
+  uint32_t sp, stack_cap;
+  cg_frame_t *frames;
+  uint32_t nframes, frames_cap;
+
+  bool unreachable;         /* the rest of the current frame is dead code */
+  uint32_t skip_depth;      /* blocks opened inside dead code */
+  LLVMBasicBlockRef traps[SWASM_TRAP_COUNT];
+  uint32_t offset;          /* of the instruction being translated, for diagnostics */
+  ir_reader_t *reader;
+} cg_func_t;
+
+/* ---- codegen.c: errors -------------------------------------------------------------------- */
+CG_HIDDEN bool cg_fail(cg_module_t *cm, swasm_status_t st, int64_t func, uint64_t offset,
+                       const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+CG_HIDDEN bool cg_fail_oom(cg_module_t *cm);
+
+/* ---- abi.c: types, runtime declarations, vmctx access -------------------------------------- */
+CG_HIDDEN bool cg_abi_init(cg_module_t *cm);
+CG_HIDDEN LLVMTypeRef cg_valtype(cg_module_t *cm, uint8_t t);
+CG_HIDDEN LLVMTypeRef cg_functype(cg_module_t *cm, const swasm_functype_t *ft);
+CG_HIDDEN LLVMTypeRef cg_result_type(cg_module_t *cm, uint32_t n, const uint8_t *types);
+CG_HIDDEN LLVMValueRef cg_call_rt(cg_func_t *f, cg_rtfn_t which, LLVMValueRef *args,
+                                  unsigned nargs);
+CG_HIDDEN LLVMValueRef cg_intrinsic(cg_module_t *cm, const char *name, LLVMTypeRef *tys,
+                                    unsigned ntys, LLVMTypeRef *fnty_out);
+CG_HIDDEN LLVMValueRef cg_call_intrinsic(cg_func_t *f, const char *name, LLVMTypeRef overload,
+                                         LLVMValueRef *args, unsigned nargs);
+/* Loads field idx of the struct at p; invariant loads get !invariant.load. */
+CG_HIDDEN LLVMValueRef cg_load_field(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsigned idx,
+                                     bool invariant, const char *name);
+CG_HIDDEN LLVMValueRef cg_field_ptr(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsigned idx);
+CG_HIDDEN LLVMValueRef cg_vmctx_field(cg_func_t *f, unsigned idx, const char *name);
+CG_HIDDEN LLVMValueRef cg_array_elem_ptr(cg_func_t *f, LLVMTypeRef elty, LLVMValueRef base,
+                                         LLVMValueRef index);
+CG_HIDDEN LLVMValueRef cg_load_ptr_elem(cg_func_t *f, LLVMValueRef base, uint32_t index,
+                                        bool invariant, const char *name);
+CG_HIDDEN LLVMValueRef cg_zero(cg_module_t *cm, uint8_t t);
+CG_HIDDEN LLVMValueRef cg_i32(cg_module_t *cm, uint32_t v);
+CG_HIDDEN LLVMValueRef cg_i64(cg_module_t *cm, uint64_t v);
+CG_HIDDEN void cg_set_invariant(cg_module_t *cm, LLVMValueRef load);
+
+/* ---- func.c: function skeletons, translation loop, stack, traps ------------------------------ */
+CG_HIDDEN bool cg_func_begin(cg_func_t *f, cg_module_t *cm, LLVMValueRef fn, int64_t index);
+CG_HIDDEN void cg_func_end(cg_func_t *f);
+CG_HIDDEN bool cg_build_function(cg_module_t *cm, uint32_t defined_index);
+/* Translates [pos, end) of the module bytes until the frame below the current top closes. */
+CG_HIDDEN bool cg_translate(cg_func_t *f, size_t pos, size_t end);
+/* Evaluates a constant expression in f (at the builder's position) into *out. */
+CG_HIDDEN bool cg_const_expr(cg_func_t *f, swasm_expr_t e, uint8_t type, LLVMValueRef *out);
+
+CG_HIDDEN bool cg_push(cg_func_t *f, LLVMValueRef v);
+CG_HIDDEN LLVMValueRef cg_pop(cg_func_t *f);
+CG_HIDDEN LLVMValueRef cg_peek(cg_func_t *f, uint32_t depth);
+CG_HIDDEN cg_frame_t *cg_push_frame(cg_func_t *f, cg_framekind_t kind, uint32_t nparams,
+                                    const uint8_t *params, uint32_t nresults,
+                                    const uint8_t *results);
+CG_HIDDEN void *cg_scratch(cg_func_t *f, size_t size);
+
+CG_HIDDEN LLVMBasicBlockRef cg_trap_block(cg_func_t *f, swasm_trap_t code);
+/* Traps with code when cond (i1) is true; continues in a new block otherwise. */
+CG_HIDDEN void cg_trap_if(cg_func_t *f, LLVMValueRef cond, swasm_trap_t code);
+CG_HIDDEN LLVMBasicBlockRef cg_new_block(cg_func_t *f, const char *name);
+/* Moves bb to the end of the function (a natural layout at -O0) and builds there. */
+CG_HIDDEN void cg_start_block(cg_func_t *f, LLVMBasicBlockRef bb);
+/* The i32 operand as an i1 (x != 0). */
+CG_HIDDEN LLVMValueRef cg_cond(cg_func_t *f, LLVMValueRef v);
+
+/* ---- emitters, one per family (control.c, call.c, variable.c, ...) ------------------------- */
+typedef bool (*cg_emitter_t)(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_control(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_call(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_param(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_var(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_table(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_load(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_store(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_const(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_cmp(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_iarith(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_farith(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_convert(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_ref(cg_func_t *f, const ir_instr_t *in);
+
+/* control.c: closes the innermost frame at its end (also used for dead code). */
+CG_HIDDEN bool cg_control_end(cg_func_t *f);
+CG_HIDDEN bool cg_control_else(cg_func_t *f);
+
+/* call.c: calls code (a function of wasm type ft) with callee ctx and the top operands. */
+CG_HIDDEN bool cg_call_code(cg_func_t *f, const swasm_functype_t *ft, LLVMTypeRef fnty,
+                            LLVMValueRef code, LLVMValueRef ctx);
+CG_HIDDEN void cg_push_results(cg_func_t *f, uint32_t n, LLVMValueRef ret);
+
+/* memory.c: the memory's base pointer and its swasm_memory_t. */
+CG_HIDDEN LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem);
+
+/* module.c and desc.c: the module glue. */
+CG_HIDDEN bool cg_build_trampolines(cg_module_t *cm);
+CG_HIDDEN bool cg_build_thunks(cg_module_t *cm);
+CG_HIDDEN bool cg_build_init(cg_module_t *cm);
+CG_HIDDEN bool cg_build_desc(cg_module_t *cm);
+CG_HIDDEN LLVMValueRef cg_const_string(cg_module_t *cm, const char *s, const char *name);
+
+#endif

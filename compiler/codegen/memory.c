@@ -1,0 +1,116 @@
+/* memory.c - loads, stores and the memory instructions. An address is base + zext(i32) +
+ * offset computed in 64 bits; with guard pages no check is needed (any such address lands in
+ * the 8 GiB reservation), with explicit bounds it is compared with the current size. */
+#include "cg.h"
+
+/* memory i's swasm_memory_t. */
+static LLVMValueRef memory_struct(cg_func_t *f, uint32_t mem) {
+  if (mem == 0 && f->mem0) return f->mem0;
+  LLVMValueRef mems = cg_vmctx_field(f, VMCTX_MEMORIES, "memories");
+  return cg_load_ptr_elem(f, mems, mem, true, "memory");
+}
+
+/* The base never moves once allocated, so it is loaded as invariant. */
+LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem) {
+  if (mem == 0 && f->mem0_base) return f->mem0_base;
+  return cg_load_field(f, f->cm->t_memory, memory_struct(f, mem), MEMORY_BASE, true, "base");
+}
+
+static LLVMValueRef memory_size(cg_func_t *f, uint32_t mem) {
+  return cg_load_field(f, f->cm->t_memory, memory_struct(f, mem), MEMORY_SIZE, false, "size");
+}
+
+/* The address of n bytes at addr + offset, trapping when out of bounds in explicit mode. */
+static LLVMValueRef address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
+                            unsigned n) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  LLVMValueRef ea = LLVMBuildZExt(b, addr, cm->t_i64, "");
+  if (offset) ea = LLVMBuildNUWAdd(b, ea, cg_i64(cm, offset), "");
+  if (cm->opts->bounds == SWASM_BOUNDS_EXPLICIT) {
+    LLVMValueRef last = LLVMBuildNUWAdd(b, ea, cg_i64(cm, n), "");
+    LLVMValueRef oob = LLVMBuildICmp(b, LLVMIntUGT, last, memory_size(f, mem), "");
+    cg_trap_if(f, oob, SWASM_TRAP_MEMORY_OOB);
+  }
+  return LLVMBuildInBoundsGEP2(b, cm->t_i8, cg_memory_ptr(f, mem), &ea, 1, "");
+}
+
+static bool is_signed_load(uint16_t op) {
+  return op == OP_I32_LOAD8_S || op == OP_I32_LOAD16_S || op == OP_I64_LOAD8_S ||
+         op == OP_I64_LOAD16_S || op == OP_I64_LOAD32_S;
+}
+
+bool cg_emit_load(cg_func_t *f, const ir_instr_t *in) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  const ir_opinfo_t *info = &ir_ops[in->op];
+  LLVMTypeRef rt = cg_valtype(cm, info->result);
+  LLVMValueRef p = address(f, in->u.memarg.mem, cg_pop(f), in->u.memarg.offset, info->n);
+  bool narrow = LLVMGetTypeKind(rt) == LLVMIntegerTypeKind &&
+                LLVMGetIntTypeWidth(rt) != info->n * 8u;
+  LLVMTypeRef lt = narrow ? LLVMIntTypeInContext(cm->ctx, info->n * 8u) : rt;
+  LLVMValueRef v = LLVMBuildLoad2(b, lt, p, "");
+  LLVMSetAlignment(v, 1);
+  if (narrow)
+    v = is_signed_load(in->op) ? LLVMBuildSExt(b, v, rt, "") : LLVMBuildZExt(b, v, rt, "");
+  return cg_push(f, v);
+}
+
+bool cg_emit_store(cg_func_t *f, const ir_instr_t *in) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  const ir_opinfo_t *info = &ir_ops[in->op];
+  LLVMValueRef v = cg_pop(f);
+  LLVMValueRef p = address(f, in->u.memarg.mem, cg_pop(f), in->u.memarg.offset, info->n);
+  LLVMTypeRef vt = LLVMTypeOf(v);
+  if (LLVMGetTypeKind(vt) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(vt) != info->n * 8u)
+    v = LLVMBuildTrunc(b, v, LLVMIntTypeInContext(cm->ctx, info->n * 8u), "");
+  LLVMSetAlignment(LLVMBuildStore(b, v, p), 1);
+  return true;
+}
+
+bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  LLVMTypeRef i64 = cm->t_i64;
+  switch (in->op) {
+  case OP_MEMORY_SIZE: {
+    LLVMValueRef pages = LLVMBuildLShr(b, memory_size(f, in->u.idx), cg_i64(cm, 16), "");
+    return cg_push(f, LLVMBuildTrunc(b, pages, cm->t_i32, ""));
+  }
+  case OP_MEMORY_GROW: {
+    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.idx), cg_pop(f)};
+    return cg_push(f, cg_call_rt(f, RT_MEMORY_GROW, args, 3));
+  }
+  case OP_MEMORY_FILL: {
+    LLVMValueRef n = cg_pop(f), val = cg_pop(f), d = cg_pop(f);
+    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.idx), LLVMBuildZExt(b, d, i64, ""), val,
+                           LLVMBuildZExt(b, n, i64, "")};
+    cg_call_rt(f, RT_MEMORY_FILL, args, 5);
+    return true;
+  }
+  case OP_MEMORY_COPY: {
+    LLVMValueRef n = cg_pop(f), s = cg_pop(f), d = cg_pop(f);
+    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.pair.a), cg_i32(cm, in->u.pair.b),
+                           LLVMBuildZExt(b, d, i64, ""), LLVMBuildZExt(b, s, i64, ""),
+                           LLVMBuildZExt(b, n, i64, "")};
+    cg_call_rt(f, RT_MEMORY_COPY, args, 6);
+    return true;
+  }
+  case OP_MEMORY_INIT: {
+    LLVMValueRef n = cg_pop(f), s = cg_pop(f), d = cg_pop(f);
+    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.pair.b), cg_i32(cm, in->u.pair.a),
+                           LLVMBuildZExt(b, d, i64, ""), s, n};
+    cg_call_rt(f, RT_MEMORY_INIT, args, 6);
+    return true;
+  }
+  case OP_DATA_DROP: {
+    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.idx)};
+    cg_call_rt(f, RT_DATA_DROP, args, 2);
+    return true;
+  }
+  default:
+    return cg_fail(cm, SWASM_INTERNAL, f->index, in->offset, "no memory emitter for %s",
+                   ir_ops[in->op].name);
+  }
+}

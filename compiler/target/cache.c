@@ -1,0 +1,85 @@
+/* cache.c - swasm_compile_cached: a directory of compiled libraries named by the hash of
+ * everything that decides their bytes, filled atomically so concurrent runs can share it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "target.h"
+
+/* $SWASM_CACHE_DIR, else $XDG_CACHE_HOME/swasm, else $HOME/.cache/swasm. */
+static swasm_status_t cache_dir(char *out, size_t size, swasm_diag_t *diag) {
+  const char *env = getenv("SWASM_CACHE_DIR");
+  int n;
+  if (env && *env) {
+    n = snprintf(out, size, "%s", env);
+  } else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/') {
+    n = snprintf(out, size, "%s/swasm", env);
+  } else if ((env = getenv("HOME")) && *env) {
+    n = snprintf(out, size, "%s/.cache/swasm", env);
+  } else {
+    return tgt_fail(diag, SWASM_IO, "no cache directory: set SWASM_CACHE_DIR or HOME");
+  }
+  if (n < 0 || (size_t)n >= size) return tgt_fail(diag, SWASM_IO, "cache path too long");
+  while (n > 1 && out[n - 1] == '/') out[--n] = '\0';
+  return SWASM_OK;
+}
+
+/* mkdir -p with mode 0700 for every directory it creates. */
+static swasm_status_t make_dirs(char *path, swasm_diag_t *diag) {
+  for (char *p = path + 1;; p++) {
+    if (*p != '/' && *p != '\0') continue;
+    char c = *p;
+    *p = '\0';
+    int rc = mkdir(path, 0700);
+    int e = errno;
+    struct stat st;
+    bool ok = rc == 0 || (e == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    *p = c;
+    if (!ok) {
+      *p = '\0';
+      tgt_fail(diag, SWASM_IO, "cannot create the cache directory %s: %s", path,
+               strerror(rc == 0 || e == EEXIST ? ENOTDIR : e));
+      *p = c;
+      return SWASM_IO;
+    }
+    if (c == '\0') return SWASM_OK;
+  }
+}
+
+swasm_status_t swasm_compile_cached(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                                    char *path_out, size_t path_size, swasm_diag_t *diag) {
+  char dir[4096];
+  swasm_status_t st = cache_dir(dir, sizeof dir, diag);
+  if (st != SWASM_OK) return st;
+
+  swasm_compile_opts_t o = *opts;
+  o.emit = SWASM_EMIT_OBJ;
+  tgt_spec_t spec;
+  st = tgt_resolve(&o, &spec, diag);
+  if (st != SWASM_OK) return st;
+  uint8_t hash[32];
+  tgt_hash(m, &o, &spec, hash);
+  tgt_spec_free(&spec);
+
+  char hex[65];
+  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+  int n = snprintf(path_out, path_size, "%s/%s.so", dir, hex);
+  if (n < 0 || (size_t)n >= path_size)
+    return tgt_fail(diag, SWASM_IO, "cache path too long for the caller's buffer");
+
+  struct stat sb;
+  if (stat(path_out, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) return SWASM_OK;
+
+  st = make_dirs(dir, diag);
+  if (st != SWASM_OK) return st;
+  swasm_buf_t obj;
+  st = swasm_compile(m, &o, &obj, diag);
+  if (st != SWASM_OK) return st;
+  /* swasm_link_shared writes beside path_out and renames: a reader sees the whole library
+   * or none, and racing writers each rename an identical file into place. */
+  st = swasm_link_shared(&obj, path_out, o.triple, diag);
+  swasm_buf_free(&obj);
+  return st;
+}

@@ -1,0 +1,187 @@
+/* compile.c - swasm_compile: the pipeline from a validated module to an object, assembly or
+ * LLVM IR in memory (codegen, target set-up, verification, optimisation, emission). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "../codegen/codegen.h"
+#include "rt_abi.h"
+#include "target.h"
+
+void swasm_buf_free(swasm_buf_t *b) {
+  if (!b) return;
+  free(b->data);
+  b->data = NULL;
+  b->size = 0;
+}
+
+static swasm_status_t buf_set(swasm_buf_t *out, const void *data, size_t size,
+                              swasm_diag_t *diag) {
+  out->data = malloc(size ? size : 1);
+  if (!out->data) return tgt_fail(diag, SWASM_INTERNAL, "out of memory (%zu bytes)", size);
+  memcpy(out->data, data, size);
+  out->size = size;
+  return SWASM_OK;
+}
+
+/* The one place LLVMVerifyModule is called: it returns 1 when the module is broken. */
+static swasm_status_t verify(LLVMModuleRef mod, swasm_diag_t *diag) {
+  char *msg = NULL;
+  LLVMBool broken = LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg);
+  swasm_status_t st = SWASM_OK;
+  if (broken)
+    st = tgt_fail(diag, SWASM_INTERNAL, "codegen produced invalid LLVM IR: %s",
+                  msg ? msg : "(no message)");
+  LLVMDisposeMessage(msg);
+  return st;
+}
+
+static swasm_status_t take_error(LLVMErrorRef err, const char *what, swasm_diag_t *diag) {
+  if (!err) return SWASM_OK;
+  char *msg = LLVMGetErrorMessage(err);
+  tgt_fail(diag, SWASM_INTERNAL, "%s: %s", what, msg);
+  LLVMDisposeErrorMessage(msg);
+  return SWASM_INTERNAL;
+}
+
+static swasm_status_t optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
+                               swasm_diag_t *diag) {
+  static const char *const pipelines[] = {"default<O0>", "default<O1>", "default<O2>",
+                                          "default<O3>"};
+  LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
+  bool vectorise = level >= 2;
+  LLVMPassBuilderOptionsSetLoopVectorization(pbo, vectorise);
+  LLVMPassBuilderOptionsSetSLPVectorization(pbo, vectorise);
+  LLVMPassBuilderOptionsSetLoopInterleaving(pbo, vectorise);
+  LLVMPassBuilderOptionsSetLoopUnrolling(pbo, level >= 2);
+  LLVMErrorRef err = LLVMRunPasses(mod, pipelines[level], tm, pbo);
+  LLVMDisposePassBuilderOptions(pbo);
+  return take_error(err, "LLVM optimisation failed", diag);
+}
+
+/* Element i of a constant struct, whatever form LLVM keeps it in. */
+static LLVMValueRef const_field(LLVMValueRef init, unsigned i) {
+  return LLVMGetAggregateElement(init, i);
+}
+
+/* Writes the hash and CPU feature string into the descriptor codegen built. The first four
+ * fields mirror swasm_module_desc_t (abi_version, flags, hash[32], cpu_features); anything
+ * else means codegen lowered the descriptor differently, which is a bug. */
+static swasm_status_t stamp_descriptor(LLVMModuleRef mod, const uint8_t hash[32],
+                                       const char *required, swasm_diag_t *diag) {
+  LLVMValueRef desc = LLVMGetNamedGlobal(mod, SWASM_DESC_SYMBOL);
+  LLVMValueRef init = desc ? LLVMGetInitializer(desc) : NULL;
+  LLVMTypeRef ty = init ? LLVMTypeOf(init) : NULL;
+  if (!ty || LLVMGetTypeKind(ty) != LLVMStructTypeKind || LLVMCountStructElementTypes(ty) < 4 ||
+      LLVMGetTypeKind(LLVMStructGetTypeAtIndex(ty, 2)) != LLVMArrayTypeKind ||
+      LLVMGetArrayLength2(LLVMStructGetTypeAtIndex(ty, 2)) != 32 ||
+      LLVMGetTypeKind(LLVMStructGetTypeAtIndex(ty, 3)) != LLVMPointerTypeKind)
+    return tgt_fail(diag, SWASM_INTERNAL, "codegen did not define the descriptor %s as "
+                    "swasm_module_desc_t", SWASM_DESC_SYMBOL);
+  LLVMContextRef ctx = LLVMGetModuleContext(mod);
+  unsigned n = LLVMCountStructElementTypes(ty);
+  LLVMValueRef *fields = malloc(n * sizeof *fields);
+  if (!fields) return tgt_fail(diag, SWASM_INTERNAL, "out of memory");
+  for (unsigned i = 0; i < n; i++) fields[i] = const_field(init, i);
+
+  fields[2] = LLVMConstStringInContext2(ctx, (const char *)hash, 32, true);
+  size_t flen = strlen(required);
+  LLVMValueRef str = LLVMConstStringInContext2(ctx, required, flen, false);
+  LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(str), "");
+  LLVMSetInitializer(g, str);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+  LLVMValueRef old = fields[3];
+  fields[3] = g;
+
+  LLVMValueRef stamped = LLVMGetStructName(ty)
+                             ? LLVMConstNamedStruct(ty, fields, n)
+                             : LLVMConstStructInContext(ctx, fields, n, LLVMIsPackedStruct(ty));
+  LLVMSetInitializer(desc, stamped);
+  free(fields);
+  /* Codegen's placeholder string would otherwise stay in -O0 objects. */
+  if (LLVMIsAGlobalVariable(old)) {
+    LLVMReplaceAllUsesWith(old, g);
+    LLVMDeleteGlobal(old);
+  }
+  LLVMSetValueName2(g, "swasm.cpu_features", strlen("swasm.cpu_features"));
+  return SWASM_OK;
+}
+
+static swasm_status_t emit(LLVMModuleRef mod, LLVMTargetMachineRef tm, swasm_emit_t what,
+                           swasm_buf_t *out, swasm_diag_t *diag) {
+  if (what == SWASM_EMIT_LLVM_IR || what == SWASM_EMIT_LLVM_IR_OPT) {
+    char *text = LLVMPrintModuleToString(mod);
+    swasm_status_t st = buf_set(out, text, strlen(text), diag);
+    LLVMDisposeMessage(text);
+    return st;
+  }
+  LLVMMemoryBufferRef mb = NULL;
+  char *msg = NULL;
+  LLVMCodeGenFileType ft = what == SWASM_EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile;
+  if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, ft, &msg, &mb)) {
+    tgt_fail(diag, SWASM_INTERNAL, "LLVM code generation failed: %s", msg ? msg : "");
+    LLVMDisposeMessage(msg);
+    return SWASM_INTERNAL;
+  }
+  LLVMDisposeMessage(msg);
+  swasm_status_t st = buf_set(out, LLVMGetBufferStart(mb), LLVMGetBufferSize(mb), diag);
+  LLVMDisposeMemoryBuffer(mb);
+  return st;
+}
+
+/* Codegen through emission for one module, once the target is known. */
+static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                                   const tgt_spec_t *spec, LLVMTargetMachineRef tm,
+                                   swasm_buf_t *out, swasm_diag_t *diag) {
+  swasm_compile_opts_t cg_opts = *opts;
+  cg_opts.triple = spec->triple;
+  cg_opts.cpu = spec->cpu;
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = NULL;
+  swasm_status_t st = cg_build_module(m, &cg_opts, ctx, &mod, diag);
+  if (st == SWASM_OK && !mod) st = tgt_fail(diag, SWASM_INTERNAL, "codegen built no module");
+  if (st == SWASM_OK) {
+    LLVMSetTarget(mod, spec->triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(mod, dl);
+    LLVMDisposeTargetData(dl);
+    uint8_t hash[32];
+    tgt_hash(m, opts, spec, hash);
+    st = stamp_descriptor(mod, hash, spec->required, diag);
+  }
+  if (st == SWASM_OK) st = verify(mod, diag);
+  if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
+    st = optimise(mod, tm, opts->opt_level, diag);
+  if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
+  if (mod) LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  return st;
+}
+
+swasm_status_t swasm_compile(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                             swasm_buf_t *out, swasm_diag_t *diag) {
+  out->data = NULL;
+  out->size = 0;
+  if (opts->opt_level < 0 || opts->opt_level > 3)
+    return tgt_fail(diag, SWASM_UNSUPPORTED, "optimisation level %d is not 0..3", opts->opt_level);
+  if (opts->emit > SWASM_EMIT_LLVM_IR_OPT)
+    return tgt_fail(diag, SWASM_UNSUPPORTED, "unknown output kind %d", (int)opts->emit);
+  tgt_spec_t spec;
+  swasm_status_t st = tgt_resolve(opts, &spec, diag);
+  if (st != SWASM_OK) return st;
+  LLVMTargetMachineRef tm = tgt_machine_new(&spec, opts->opt_level, diag);
+  if (!tm) {
+    tgt_spec_free(&spec);
+    return SWASM_INTERNAL;
+  }
+  st = run_pipeline(m, opts, &spec, tm, out, diag);
+  LLVMDisposeTargetMachine(tm);
+  tgt_spec_free(&spec);
+  return st;
+}

@@ -1,0 +1,88 @@
+/* target.h - what the files of compiler/target share: the resolved target (triple, CPU,
+ * features), the LLVM target machine, the content hash of a compile, and diagnostics. */
+#ifndef SWASM_TARGET_H
+#define SWASM_TARGET_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <llvm-c/TargetMachine.h>
+
+#include "ir.h"
+
+#if defined(__x86_64__)
+#define TGT_HOST_ARCH "x86_64"
+#define TGT_HOST_TRIPLE "x86_64-unknown-linux-gnu"
+#elif defined(__aarch64__)
+#define TGT_HOST_ARCH "aarch64"
+#define TGT_HOST_TRIPLE "aarch64-unknown-linux-gnu"
+#else
+#define TGT_HOST_ARCH "unknown"
+#define TGT_HOST_TRIPLE NULL
+#endif
+
+/* A target resolved from swasm_compile_opts_t: what LLVM is told, and what the descriptor
+ * records so the runtime can refuse a library the host cannot run. */
+typedef struct tgt_spec {
+  char triple[128];          /* normalised, e.g. "x86_64-unknown-linux-gnu" */
+  char cpu[64];              /* resolved CPU name ("x86-64-v2", "generic", the host's CPU) */
+  char *features;            /* LLVM feature string for the target machine (malloc'd, may be "") */
+  char *required;            /* the "+a,+b" features the code may use, sorted (malloc'd) */
+  bool x86;                  /* x86-64, else AArch64 */
+} tgt_spec_t;
+
+/* Registers the X86 and AArch64 targets with LLVM, once per process. */
+IR_HIDDEN void tgt_llvm_init(void);
+
+/* Resolves opts->triple and opts->cpu. Unknown architectures are SWASM_UNSUPPORTED. */
+IR_HIDDEN swasm_status_t tgt_resolve(const swasm_compile_opts_t *opts, tgt_spec_t *spec,
+                                     swasm_diag_t *diag);
+IR_HIDDEN void tgt_spec_free(tgt_spec_t *spec);
+
+/* True when LLVM knows the CPU name for x86-64 (x86) or AArch64 (cpus.c). */
+IR_HIDDEN bool tgt_cpu_known(bool x86, const char *name);
+
+/* A PIC, small-code-model target machine for spec at opt_level 0..3. */
+IR_HIDDEN LLVMTargetMachineRef tgt_machine_new(const tgt_spec_t *spec, int opt_level,
+                                               swasm_diag_t *diag);
+
+/* BLAKE3 over everything that decides the object's bytes: the module, the options, the
+ * resolved target, the swasm, ABI and LLVM versions. Used as the descriptor's hash and the
+ * compile cache's key. */
+IR_HIDDEN void tgt_hash(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                        const tgt_spec_t *spec, uint8_t out[32]);
+
+/* ---- child processes (proc.c) --------------------------------------------------------- */
+
+/* What a child printed on one stream: at most limit bytes are kept (data is NUL-terminated
+ * for text); overflow says some were dropped. */
+typedef struct tgt_output {
+  uint8_t *data;
+  size_t len, cap, limit;
+  bool overflow;
+} tgt_output_t;
+
+/* Looks a program up like execvp; a name with a slash is a path. */
+IR_HIDDEN bool tgt_find_program(const char *name, char *out, size_t size);
+/* Runs argv[0] (a path) with stdin from /dev/null, collecting stdout and stderr. Returns the
+ * exit status (128 + signal when killed), or -1 with diag filled when it could not run. */
+IR_HIDDEN int tgt_run(char *const argv[], tgt_output_t *out, tgt_output_t *err,
+                      swasm_diag_t *diag);
+/* Reads both pipes until they close. */
+IR_HIDDEN void tgt_collect(int out_fd, int err_fd, tgt_output_t *out, tgt_output_t *err);
+IR_HIDDEN int tgt_wait(pid_t pid);
+IR_HIDDEN void tgt_output_free(tgt_output_t *o);
+/* The first non-empty line of o, for a diagnostic. */
+IR_HIDDEN void tgt_first_line(const tgt_output_t *o, char *buf, size_t size);
+/* Writes data to a new file $TMPDIR/swasm-XXXXXX<suffix>; its name goes to path. */
+IR_HIDDEN swasm_status_t tgt_temp_file(const char *suffix, const void *data, size_t size,
+                                       char *path, size_t path_size, swasm_diag_t *diag);
+
+/* Fills diag (offset 0, no function) and returns st. */
+IR_HIDDEN swasm_status_t tgt_fail(swasm_diag_t *diag, swasm_status_t st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,37 @@
+/* wast_run.h - runs the commands of one converted spec test script (wast2json output). */
+#ifndef SWASM_WAST_RUN_H
+#define SWASM_WAST_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wast_json.h"
+
+typedef struct wast_opts {
+  int opt_level;            /* 0..3 */
+  bool explicit_bounds;     /* --bounds-checks=explicit */
+  const char *const *features;   /* enabled proposals by name, e.g. "tail-call" */
+  int nfeatures;
+  int verbose;              /* 1: failures and notes; 2: also skips and spectest prints */
+  bool use_cache;           /* swasm_compile_cached; else compile and link into workdir */
+  const char *workdir;      /* an existing private directory for uncached libraries */
+} wast_opts_t;
+
+/* Every command ends as exactly one of these. */
+typedef enum wast_result {
+  WAST_PASS = 'P',
+  WAST_FAIL = 'F',
+  WAST_SKIP = 'S'
+} wast_result_t;
+
+typedef void (*wast_report_cb)(void *env, wast_result_t result);
+
+/* The commands array of a document, or NULL when it has none. */
+const wast_json_t *wast_script_commands(const wast_json_t *root);
+
+/* Runs every command of the document in order and calls report once for each. Module files
+ * are read from dir; script names the .wast file in messages (with -v, to stdout). */
+void wast_run_script(const wast_json_t *root, const char *dir, const char *script,
+                     const wast_opts_t *opts, wast_report_cb report, void *env);
+
+#endif
