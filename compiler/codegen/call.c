@@ -19,6 +19,9 @@ bool cg_call_code(cg_func_t *f, const swasm_functype_t *ft, LLVMTypeRef fnty, LL
   for (uint32_t i = 0; i < np; i++) args[i + 1] = f->stack[f->sp - np + i];
   f->sp -= np;
   LLVMValueRef ret = LLVMBuildCall2(f->cm->b, fnty, code, args, np + 1, "");
+  /* Recursion must reach the callee's stack check: neither tail recursion elimination nor
+   * sibling calls may turn runaway recursion into a loop. */
+  LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
   cg_push_results(f, ft->nresults, ret);
   return true;
 }

@@ -72,6 +72,7 @@ typedef struct cg_module {
   unsigned md_invariant;   /* !invariant.load */
   LLVMValueRef md_empty;
   swasm_arena_t *scratch;  /* per-function storage, reset between functions */
+  unsigned simd_features;  /* simd_util.c: the target's SIMD_* features, computed on first use */
 } cg_module_t;
 
 /* A control frame. */
@@ -194,6 +195,15 @@ CG_HIDDEN bool cg_emit_iarith(cg_func_t *f, const ir_instr_t *in);
 CG_HIDDEN bool cg_emit_farith(cg_func_t *f, const ir_instr_t *in);
 CG_HIDDEN bool cg_emit_convert(cg_func_t *f, const ir_instr_t *in);
 CG_HIDDEN bool cg_emit_ref(cg_func_t *f, const ir_instr_t *in);
+/* SIMD (simd_*.c; their shared helpers are in simd.h). */
+CG_HIDDEN bool cg_emit_vmem(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vlane(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vcmp(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vbit(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vint(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vfloat(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vconv(cg_func_t *f, const ir_instr_t *in);
+CG_HIDDEN bool cg_emit_vrelaxed(cg_func_t *f, const ir_instr_t *in);
 
 /* control.c: closes the innermost frame at its end (also used for dead code). */
 CG_HIDDEN bool cg_control_end(cg_func_t *f);
@@ -206,6 +216,10 @@ CG_HIDDEN void cg_push_results(cg_func_t *f, uint32_t n, LLVMValueRef ret);
 
 /* memory.c: the memory's base pointer and its swasm_memory_t. */
 CG_HIDDEN LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem);
+/* memory.c: the address of n bytes at addr + offset in memory mem, with the bounds check of
+ * the compile's mode (the SIMD loads and stores share it). */
+CG_HIDDEN LLVMValueRef cg_mem_address(cg_func_t *f, uint32_t mem, LLVMValueRef addr,
+                                      uint64_t offset, unsigned n);
 
 /* module.c and desc.c: the module glue. */
 CG_HIDDEN bool cg_build_trampolines(cg_module_t *cm);

@@ -13,6 +13,10 @@ static const cg_emitter_t emitters[] = {
     [FAM_CONST] = cg_emit_const,     [FAM_CMP] = cg_emit_cmp,
     [FAM_IARITH] = cg_emit_iarith,   [FAM_FARITH] = cg_emit_farith,
     [FAM_CONVERT] = cg_emit_convert, [FAM_REF] = cg_emit_ref,
+    [FAM_VMEM] = cg_emit_vmem,       [FAM_VLANE] = cg_emit_vlane,
+    [FAM_VCMP] = cg_emit_vcmp,       [FAM_VBIT] = cg_emit_vbit,
+    [FAM_VINT] = cg_emit_vint,       [FAM_VFLOAT] = cg_emit_vfloat,
+    [FAM_VCONV] = cg_emit_vconv,     [FAM_VRELAXED] = cg_emit_vrelaxed,
 };
 
 void *cg_scratch(cg_func_t *f, size_t size) {

@@ -35,6 +35,11 @@ static LLVMValueRef address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint6
   return LLVMBuildInBoundsGEP2(b, cm->t_i8, cg_memory_ptr(f, mem), &ea, 1, "");
 }
 
+LLVMValueRef cg_mem_address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
+                            unsigned n) {
+  return address(f, mem, addr, offset, n);
+}
+
 static bool is_signed_load(uint16_t op) {
   return op == OP_I32_LOAD8_S || op == OP_I32_LOAD16_S || op == OP_I64_LOAD8_S ||
          op == OP_I64_LOAD16_S || op == OP_I64_LOAD32_S;

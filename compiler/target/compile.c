@@ -48,8 +48,8 @@ static swasm_status_t take_error(LLVMErrorRef err, const char *what, swasm_diag_
   return SWASM_INTERNAL;
 }
 
-static swasm_status_t optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
-                               swasm_diag_t *diag) {
+swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
+                           swasm_diag_t *diag) {
   static const char *const pipelines[] = {"default<O0>", "default<O1>", "default<O2>",
                                           "default<O3>"};
   LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
@@ -156,9 +156,14 @@ static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_
     st = stamp_descriptor(mod, hash, spec->required, diag);
   }
   if (st == SWASM_OK) st = verify(mod, diag);
-  if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
-    st = optimise(mod, tm, opts->opt_level, diag);
-  if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
+  unsigned nshards = opts->emit == SWASM_EMIT_OBJ ? tgt_shard_count(m) : 1;
+  if (st == SWASM_OK && nshards > 1) {
+    st = tgt_compile_shards(mod, nshards, opts, spec, out, diag);
+  } else {
+    if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
+      st = tgt_optimise(mod, tm, opts->opt_level, diag);
+    if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
+  }
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   return st;

@@ -10,19 +10,13 @@
 #include "swasm_config.h"
 #include "target.h"
 
-/* How the linker wants its arguments: a plain ELF linker, or a cc-style driver. */
-typedef struct linker {
-  char path[4096];
-  bool is_driver;
-} linker_t;
-
 static bool looks_like_driver(const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   return strstr(base, "cc") || strstr(base, "clang");
 }
 
-static swasm_status_t find_linker(const char *triple, linker_t *lk, swasm_diag_t *diag) {
+swasm_status_t tgt_find_linker(const char *triple, tgt_linker_t *lk, swasm_diag_t *diag) {
   const char *env = getenv("SWASM_LINKER");
   if (env && *env) {
     if (!tgt_find_program(env, lk->path, sizeof lk->path))
@@ -52,7 +46,7 @@ static void temp_name(const char *path, char *out, size_t size) {
 }
 
 /* Links in to out; messages name shown, the path the caller asked for. */
-static swasm_status_t link_files(const linker_t *lk, const char *in, const char *out,
+static swasm_status_t link_files(const tgt_linker_t *lk, const char *in, const char *out,
                                  const char *shown, swasm_diag_t *diag) {
   char *argv[16];
   int n = 0;
@@ -90,8 +84,8 @@ swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const
                                  swasm_diag_t *diag) {
   if (!obj || !obj->data || !path || !*path)
     return tgt_fail(diag, SWASM_IO, "nothing to link or no output path");
-  linker_t lk;
-  swasm_status_t st = find_linker(triple, &lk, diag);
+  tgt_linker_t lk;
+  swasm_status_t st = tgt_find_linker(triple, &lk, diag);
   if (st != SWASM_OK) return st;
   char in[4096], tmp[4200];
   if (strlen(path) + 40 > sizeof tmp)

@@ -160,3 +160,32 @@ swasm_status_t tgt_temp_file(const char *suffix, const void *data, size_t size, 
   }
   return SWASM_OK;
 }
+
+swasm_status_t tgt_read_file(const char *path, swasm_buf_t *out, swasm_diag_t *diag) {
+  out->data = NULL;
+  out->size = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return tgt_fail(diag, SWASM_IO, "cannot open %s: %s", path, strerror(errno));
+  size_t cap = 0;
+  int err = 0;
+  for (;;) {
+    if (out->size == cap) {
+      uint8_t *d = realloc(out->data, cap = cap ? cap * 2 : 65536);
+      if (!d) {
+        err = ENOMEM;
+        break;
+      }
+      out->data = d;
+    }
+    size_t n = fread(out->data + out->size, 1, cap - out->size, f);
+    if (n == 0) break;
+    out->size += n;
+  }
+  if (!err && ferror(f)) err = EIO;
+  fclose(f);
+  if (err) {
+    swasm_buf_free(out);
+    return tgt_fail(diag, SWASM_IO, "cannot read %s: %s", path, strerror(err));
+  }
+  return SWASM_OK;
+}

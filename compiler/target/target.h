@@ -78,6 +78,39 @@ IR_HIDDEN void tgt_first_line(const tgt_output_t *o, char *buf, size_t size);
 IR_HIDDEN swasm_status_t tgt_temp_file(const char *suffix, const void *data, size_t size,
                                        char *path, size_t path_size, swasm_diag_t *diag);
 
+/* Reads a whole file into out. */
+IR_HIDDEN swasm_status_t tgt_read_file(const char *path, swasm_buf_t *out, swasm_diag_t *diag);
+
+/* ---- linking (link.c) --------------------------------------------------------------- */
+
+/* The system linker: a plain ELF linker (ld.lld), or a cc-style driver. */
+typedef struct tgt_linker {
+  char path[4096];
+  bool is_driver;
+} tgt_linker_t;
+
+/* SWASM_LINKER, else ld.lld-19, else LLVM 19's ld.lld, else cc (the cross gcc for a foreign
+ * triple). */
+IR_HIDDEN swasm_status_t tgt_find_linker(const char *triple, tgt_linker_t *lk,
+                                         swasm_diag_t *diag);
+
+/* ---- parallel compilation (shard.c) -------------------------------------------------- */
+
+/* How many shards the module's code is split into: a function of its size alone, never of the
+ * machine, so that the object is the same everywhere. */
+IR_HIDDEN unsigned tgt_shard_count(const swasm_module_t *m);
+
+/* Optimises and emits the verified module mod as nshards shards on up to opts->threads
+ * threads, and joins their objects (ld -r) into *out. */
+IR_HIDDEN swasm_status_t tgt_compile_shards(LLVMModuleRef mod, unsigned nshards,
+                                            const swasm_compile_opts_t *opts,
+                                            const tgt_spec_t *spec, swasm_buf_t *out,
+                                            swasm_diag_t *diag);
+
+/* Runs the optimisation pipeline (compile.c). */
+IR_HIDDEN swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
+                                      swasm_diag_t *diag);
+
 /* Fills diag (offset 0, no function) and returns st. */
 IR_HIDDEN swasm_status_t tgt_fail(swasm_diag_t *diag, swasm_status_t st, const char *fmt, ...)
 #if defined(__GNUC__)

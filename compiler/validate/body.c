@@ -132,40 +132,27 @@ static bool op_br(val_ctx_t *c, const ir_instr_t *in) {
   return true;
 }
 
-/* Pops label types like val_pop_vals but keeps what was actually popped (Unknown below an
- * unreachable frame's height), which br_table pushes back. */
-static bool pop_keep(val_ctx_t *c, const uint8_t *types, uint32_t n, uint8_t *out) {
-  uint32_t h = c->ctrls[c->nctrls - 1].height;
-  for (uint32_t i = n; i-- > 0;) {
-    uint8_t got = c->nvals > h ? c->vals[c->nvals - 1] : VAL_UNKNOWN;
-    if (!val_pop(c, types[i]))
-      return false;
-    out[i] = got;
-  }
-  return true;
-}
-
 static bool op_br_table(val_ctx_t *c, const ir_instr_t *in) {
-  const uint8_t *dt, *t;
+  const uint8_t *dt, *t, *last = NULL;
   uint32_t arity, n;
   if (!val_pop(c, SWASM_I32) || !label(c, in->u.br_table.deflt, &dt, &arity))
     return false;
+  /* The spec pushes back what each target pops; that only turns missing values of an
+   * unreachable frame into Unknowns, so every target is a pure check of the same stack, and a
+   * label type sequence checked once need not be checked again: hostile tables repeat one
+   * label of large arity many times. */
   for (uint32_t i = 0; i < in->u.br_table.count; i++) {
     uint32_t l = in->u.br_table.targets[i];
     if (!label(c, l, &t, &n))
       return false;
     if (n != arity)
       return val_error(c, "type mismatch: br_table label %u takes %u value%s, the default "
-                          "label %u", l, n, n == 1 ? "" : "s", arity);
-    if (n > c->captmp) {
-      uint8_t *p = realloc(c->tmp, n);
-      if (!p)
-        return val_fail(c, SWASM_LIMIT, in->offset, "out of memory");
-      c->tmp = p;
-      c->captmp = n;
-    }
-    if (!pop_keep(c, t, n, c->tmp) || !val_push_vals(c, c->tmp, n))
+                          "label takes %u", l, n, n == 1 ? "" : "s", arity);
+    if (t == last || t == dt)
+      continue;
+    if (!val_peek_vals(c, t, n))
       return false;
+    last = t;
   }
   if (!val_pop_vals(c, dt, arity))
     return false;

@@ -26,6 +26,18 @@ static uint32_t entity_offset(const swasm_module_t *m, swasm_externkind_t kind, 
   return index < nimported ? import_offset(m, kind, index) : section_offset(m, section);
 }
 
+static bool check_types(val_ctx_t *c) {
+  const swasm_module_t *m = c->m;
+  for (uint32_t i = 0; i < m->ntypes; i++) {
+    const swasm_functype_t *t = &m->types[i];
+    if (t->nparams > VAL_MAX_ARITY || t->nresults > VAL_MAX_ARITY)
+      return val_fail(c, SWASM_LIMIT, section_offset(m, 1),
+                      "type %u has %u parameters and %u results: at most %u of each are "
+                      "supported", i, t->nparams, t->nresults, VAL_MAX_ARITY);
+  }
+  return true;
+}
+
 static bool check_funcs(val_ctx_t *c) {
   const swasm_module_t *m = c->m;
   for (uint32_t i = 0; i < m->nfuncs; i++) {
@@ -34,6 +46,14 @@ static bool check_funcs(val_ctx_t *c) {
     uint32_t off = i < m->nimported_funcs ? import_offset(m, SWASM_EXTERN_FUNC, i)
                                           : section_offset(m, 3);
     return val_fail(c, SWASM_INVALID, off, "unknown type %u", m->funcs[i].type);
+  }
+  for (uint32_t i = 0; i < m->ntags; i++) {
+    uint32_t off = i < m->nimported_tags ? import_offset(m, SWASM_EXTERN_TAG, i)
+                                         : section_offset(m, 13);
+    if (m->tags[i] >= m->ntypes)
+      return val_fail(c, SWASM_INVALID, off, "unknown type %u", m->tags[i]);
+    if (m->types[m->tags[i]].nresults)
+      return val_fail(c, SWASM_INVALID, off, "non-empty tag result type");
   }
   return true;
 }
@@ -229,7 +249,7 @@ static bool check_module(val_ctx_t *c) {
   c->refs = calloc((size_t)m->nfuncs / 8 + 1, 1);
   if (!c->refs)
     return val_fail(c, SWASM_LIMIT, 0, "out of memory (function references)");
-  return check_funcs(c) && check_tables_memories(c) && check_exports(c) && check_globals(c) &&
+  return check_types(c) && check_funcs(c) && check_tables_memories(c) && check_exports(c) && check_globals(c) &&
          check_segments(c) && check_start(c);
 }
 

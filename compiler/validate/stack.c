@@ -71,7 +71,7 @@ static const char *what(val_ctx_t *c) {
     case FR_FUNC: return "end of function";
     case FR_BLOCK: return "end of block";
     case FR_LOOP: return "end of loop";
-    case FR_IF: return c->in->op == OP_ELSE ? "if's then-branch" : "end of if";
+    case FR_IF: return c->in->op == OP_ELSE ? "else (end of then-branch)" : "end of if";
     default: return "end of else";
     }
   }
@@ -128,14 +128,37 @@ bool val_pop_any(val_ctx_t *c, uint8_t *out) {
 bool val_pop_vals(val_ctx_t *c, const uint8_t *types, uint32_t n) {
   if (n == 0)
     return true;
-  uint32_t h = c->ctrls[c->nctrls - 1].height;
-  if (c->nvals - h >= n && memcmp(c->vals + c->nvals - n, types, n) == 0) {
+  const val_frame_t *f = &c->ctrls[c->nctrls - 1];
+  uint32_t avail = c->nvals - f->height;
+  if (avail >= n && memcmp(c->vals + c->nvals - n, types, n) == 0) {
     c->nvals -= n;
     return true;
   }
-  for (uint32_t i = n; i-- > 0;)
+  /* Below an unreachable frame's height every pop yields Unknown, which matches: only the
+   * values actually there are checked, so the cost is bounded by what was pushed. */
+  uint32_t stop = avail < n && f->unreachable ? n - avail : 0;
+  for (uint32_t i = n; i-- > stop;)
     if (!val_pop(c, types[i]))
       return false;
+  return true;
+}
+
+bool val_peek_vals(val_ctx_t *c, const uint8_t *types, uint32_t n) {
+  const val_frame_t *f = &c->ctrls[c->nctrls - 1];
+  uint32_t avail = c->nvals - f->height;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t want = types[n - 1 - i];
+    if (i >= avail) {
+      if (f->unreachable)
+        return true;
+      return val_error(c, "type mismatch: %s expects %s, found nothing on the stack", what(c),
+                       val_type_name(want));
+    }
+    uint8_t got = c->vals[c->nvals - 1 - i];
+    if (got != want && got != VAL_UNKNOWN)
+      return val_error(c, "type mismatch: %s expects %s, found %s", what(c),
+                       val_type_name(want), val_type_name(got));
+  }
   return true;
 }
 
@@ -202,7 +225,6 @@ void val_reset(val_ctx_t *c) {
 void val_ctx_free(val_ctx_t *c) {
   free(c->vals);
   free(c->ctrls);
-  free(c->tmp);
   free(c->lends);
   free(c->refs);
   ir_instr_scratch_free(&c->scratch);

@@ -24,6 +24,10 @@
  * compiler emits; stack growth is otherwise bounded only by body size times type arity. */
 #define VAL_MAX_VALS (1u << 24)
 #define VAL_MAX_CTRLS (1u << 20)
+/* Parameters and results of one function type, as in browsers and wasmparser. Each typing rule
+ * costs time proportional to the arity it checks, so without a bound a small module of
+ * repeated `br`s to a label of huge arity would take quadratic time. */
+#define VAL_MAX_ARITY 1000u
 
 typedef enum val_framekind {
   FR_FUNC, FR_BLOCK, FR_LOOP, FR_IF, FR_ELSE
@@ -48,8 +52,6 @@ typedef struct val_ctx {
   uint32_t nvals, capvals;
   val_frame_t *ctrls;
   uint32_t nctrls, capctrls;
-  uint8_t *tmp;             /* br_table's popped label values */
-  uint32_t captmp;
 
   /* the function being validated */
   const swasm_functype_t *ftype;
@@ -79,6 +81,9 @@ IR_HIDDEN bool val_grow_vals(val_ctx_t *c, uint32_t n);
 IR_HIDDEN bool val_pop_slow(val_ctx_t *c, uint8_t want);
 IR_HIDDEN bool val_pop_any(val_ctx_t *c, uint8_t *out);
 IR_HIDDEN bool val_pop_vals(val_ctx_t *c, const uint8_t *types, uint32_t n);
+/* Checks that the top values match types without popping them (Unknown below an unreachable
+ * frame's height matches anything). */
+IR_HIDDEN bool val_peek_vals(val_ctx_t *c, const uint8_t *types, uint32_t n);
 IR_HIDDEN bool val_push_vals(val_ctx_t *c, const uint8_t *types, uint32_t n);
 IR_HIDDEN bool val_push_ctrl(val_ctx_t *c, val_framekind_t kind, const uint8_t *params,
                              uint32_t nparams, const uint8_t *results, uint32_t nresults);

@@ -30,6 +30,8 @@ uint64_t wasi_type_rights(uint8_t type, bool stream) {
   case WASI_FT_DIRECTORY: return WASI_RIGHTS_DIR;
   case WASI_FT_REGULAR_FILE:
   case WASI_FT_BLOCK_DEVICE: return stream ? WASI_RIGHTS_STREAM : WASI_RIGHTS_FILE;
+  case WASI_FT_SOCKET_STREAM:
+  case WASI_FT_SOCKET_DGRAM: return WASI_RIGHTS_STREAM | WASI_R_SOCK_SHUTDOWN | WASI_R_SOCK_ACCEPT;
   default: return WASI_RIGHTS_STREAM;
   }
 }
@@ -105,6 +107,8 @@ static bool add_stdio(swasm_wasi_t *w, uint32_t slot, int host, swasm_error_t *e
   if (host < 0)
     return true;
   int h = fcntl(host, F_DUPFD_CLOEXEC, 3);
+  if (h < 0 && errno == EBADF)
+    return true;                       /* the host has no such stream: neither has the guest */
   struct stat st;
   if (h < 0 || fstat(h, &st) != 0) {
     if (h >= 0)

@@ -166,7 +166,7 @@ static void walk_free(walk_t *k) {
 }
 
 /* Replaces buf with target + "/" + rest (rest points into buf). */
-static int splice(char *buf, const char *target, size_t tlen, const char *rest) {
+static int splice_target(char *buf, const char *target, size_t tlen, const char *rest) {
   size_t rlen = strlen(rest);
   if (tlen + 1 + rlen + 1 > PATH_BUF)
     return WASI_ENAMETOOLONG;
@@ -210,7 +210,7 @@ static int walk_enter(walk_t *k, const char *comp, char *buf, const char *rest,
     return n ? WASI_ENAMETOOLONG : WASI_ENOENT;
   if (target[0] == '/')
     return WASI_ENOTCAPABLE;
-  return splice(buf, target, (size_t)n, rest);
+  return splice_target(buf, target, (size_t)n, rest);
 }
 
 /* Walks path (a directory) from root; returns a new O_PATH fd, or -(WASI errno). */

@@ -176,7 +176,9 @@ static bool dispatch(void *env, swasm_instance_t *caller, swasm_val_t *args,
   wasi_binding_t *b = env;
   swasm_wasi_t *w = b->w;
   swasm_memory_t *m = w->mem;
-  if (caller && caller != w->inst)
+  /* Another instance than the bound one (or, before binding, the one being started) uses
+   * its own memory; a memory bound by swasm_wasi_bind_memory serves every caller. */
+  if (caller && caller != w->inst && (w->inst || !w->mem))
     m = memory_of(caller);
   wasi_call_t c = {w, NULL, 0, err};
   if (m && m->base && !m->is64) {
@@ -232,6 +234,10 @@ SWASM_API void swasm_wasi_bind_instance(swasm_wasi_t *w, swasm_instance_t *inst)
   w->mem = memory_of(inst);
 }
 
+SWASM_API void swasm_wasi_bind_memory(swasm_wasi_t *w, swasm_memory_t *mem) {
+  w->mem = mem;
+}
+
 /* ---- running a command ---- */
 
 /* The name of the function a trap happened in is not known to the runtime yet; the message
@@ -241,7 +247,7 @@ static int trapped(swasm_error_t *err) {
     return err->exit_code & 0xff;
   char msg[sizeof err->message];
   const char *why = err->message[0] ? err->message : swasm_trap_message(err->trap);
-  snprintf(msg, sizeof msg, "trap: %s", why);
+  snprintf(msg, sizeof msg, "trap: %.500s", why);
   memcpy(err->message, msg, sizeof msg);
   return SWASM_WASI_STATUS_TRAP;
 }

@@ -11,6 +11,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_wast(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 /* Reads a whole file; NULL with errno set on failure. The caller frees. */
 uint8_t *tool_read_file(const char *path, size_t *size);

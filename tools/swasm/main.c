@@ -16,6 +16,7 @@ static const struct {
   {"inspect", cmd_inspect, "print a module's sections, imports, exports and functions"},
   {"wast", cmd_wast, "run WebAssembly spec test scripts (.wast)"},
   {"run", cmd_run, "compile a module (cached) and run it or call an export"},
+  {"bench", cmd_bench, "compare engines on the benchmark programs (native, swasm, node, wasm2c)"},
 };
 
 static void usage(FILE *f) {

@@ -369,6 +369,8 @@ SWASM_API bool swasm_wasi_resolve_cb(void *wasi, const char *module, const char 
 /* Tells the host functions which instance's exported "memory" they read and write. Before it
  * (during a start function) they use the calling instance's export "memory". */
 SWASM_API void swasm_wasi_bind_instance(swasm_wasi_t *w, swasm_instance_t *inst);
+/* Or names the memory directly (an embedder whose module exports it under another name). */
+SWASM_API void swasm_wasi_bind_memory(swasm_wasi_t *w, swasm_memory_t *mem);
 /* Calls the instance's _start. Returns 0 when it returns, N after proc_exit(N) (the low 8 bits,
  * as a process exit status would), SWASM_WASI_STATUS_TRAP after a trap and
  * SWASM_WASI_STATUS_ERROR when there is no _start; err says why in the last two cases. */

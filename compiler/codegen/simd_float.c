@@ -1,0 +1,110 @@
+/* simd_float.c - f32x4 and f64x2 arithmetic: IEEE add/sub/mul/div/sqrt, the rounding
+ * operators, abs/neg as sign-bit operations, wasm's NaN-propagating min/max (where -0 < +0 and
+ * a NaN result is always quiet), and pmin/pmax (plain compare-and-select). */
+#include "simd.h"
+
+/* The integer view of a float shape, and its bit width less the exponent and quiet bit (the
+ * shift that turns an all-ones lane into the payload bits below the quiet bit). */
+static cg_shape_t int_shape(cg_shape_t s) { return s == SH_F32 ? SH_I32 : SH_I64; }
+static unsigned payload_shift(cg_shape_t s) { return s == SH_F32 ? 10 : 13; }
+
+/* lhs < rhs ? lhs : rhs style selects: (pred a b) ? a : b. These are exactly minps/maxps
+ * (which return their second operand on a NaN or equal zeros), and on NEON fcmp + bsl. */
+static LLVMValueRef select_cmp(cg_func_t *f, LLVMRealPredicate p, LLVMValueRef a,
+                               LLVMValueRef b) {
+  LLVMBuilderRef bd = f->cm->b;
+  return LLVMBuildSelect(bd, LLVMBuildFCmp(bd, p, a, b, ""), a, b, "");
+}
+
+/* Canonicalises NaN lanes of the integer-viewed x: NaN lanes become sign|exponent|quiet. */
+static LLVMValueRef quiet_nans(cg_func_t *f, LLVMValueRef xi, cg_shape_t s) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef bd = cm->b;
+  LLVMValueRef x = cg_simd_as(f, xi, s);
+  LLVMValueRef nan = cg_simd_mask(f, LLVMBuildFCmp(bd, LLVMRealUNO, x, x, ""), s);
+  LLVMValueRef payload = LLVMBuildLShr(bd, nan, cg_simd_const(cm, int_shape(s),
+                                                               payload_shift(s)), "");
+  LLVMValueRef r = LLVMBuildOr(bd, xi, nan, "");
+  return LLVMBuildAnd(bd, r, LLVMBuildNot(bd, payload, ""), "");
+}
+
+/* x86 has no NaN-propagating min/max before AVX10.2, and LLVM's generic lowering of
+ * llvm.minimum may return a signalling NaN unchanged. So: min/max in both operand orders
+ * (each returns its second operand on NaN or on equal zeros), merged so that a NaN or a -0
+ * (min) / +0 (max) from either order wins, then NaN lanes are made canonical. */
+static LLVMValueRef x86_min(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s) {
+  LLVMBuilderRef bd = f->cm->b;
+  cg_shape_t is = int_shape(s);
+  LLVMValueRef t1 = cg_simd_as(f, select_cmp(f, LLVMRealOLT, a, b), is);
+  LLVMValueRef t2 = cg_simd_as(f, select_cmp(f, LLVMRealOLT, b, a), is);
+  return quiet_nans(f, LLVMBuildOr(bd, t1, t2, ""), s);
+}
+
+/* For max the merge is (t1 | d) - d with d = t1 ^ t2: equal lanes are unchanged, +0/-0 lanes
+ * become -0 - -0 = +0, and NaN lanes stay NaN (and the subtraction quiets them). */
+static LLVMValueRef x86_max(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s) {
+  LLVMBuilderRef bd = f->cm->b;
+  cg_shape_t is = int_shape(s);
+  LLVMValueRef t1 = cg_simd_as(f, select_cmp(f, LLVMRealOGT, a, b), is);
+  LLVMValueRef t2 = cg_simd_as(f, select_cmp(f, LLVMRealOGT, b, a), is);
+  LLVMValueRef d = LLVMBuildXor(bd, t1, t2, "");
+  LLVMValueRef m = cg_simd_as(f, LLVMBuildOr(bd, t1, d, ""), s);
+  LLVMValueRef r = LLVMBuildFSub(bd, m, cg_simd_as(f, d, s), "");
+  return quiet_nans(f, cg_simd_as(f, r, is), s);
+}
+
+LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s,
+                               bool max) {
+  if (cg_simd_has(f->cm, SIMD_X86)) return max ? x86_max(f, a, b, s) : x86_min(f, a, b, s);
+  /* NEON fmin/fmax are exactly wasm's (and quiet NaNs). */
+  return cg_simd_call2(f, max ? "llvm.maximum" : "llvm.minimum", a, b);
+}
+
+static LLVMValueRef unary(cg_func_t *f, unsigned op, LLVMValueRef a) {
+  const char *name;
+  switch (op) {
+  case OP_F32X4_NEG: case OP_F64X2_NEG: return LLVMBuildFNeg(f->cm->b, a, "");
+  case OP_F32X4_ABS: case OP_F64X2_ABS: name = "llvm.fabs"; break;
+  case OP_F32X4_SQRT: case OP_F64X2_SQRT: name = "llvm.sqrt"; break;
+  case OP_F32X4_CEIL: case OP_F64X2_CEIL: name = "llvm.ceil"; break;
+  case OP_F32X4_FLOOR: case OP_F64X2_FLOOR: name = "llvm.floor"; break;
+  case OP_F32X4_TRUNC: case OP_F64X2_TRUNC: name = "llvm.trunc"; break;
+  default: name = "llvm.roundeven"; break;   /* nearest: ties to even */
+  }
+  return cg_call_intrinsic(f, name, LLVMTypeOf(a), &a, 1);
+}
+
+static LLVMValueRef binary(cg_func_t *f, unsigned op, LLVMValueRef a, LLVMValueRef b,
+                           cg_shape_t s) {
+  LLVMBuilderRef bd = f->cm->b;
+  switch (op) {
+  case OP_F32X4_ADD: case OP_F64X2_ADD: return LLVMBuildFAdd(bd, a, b, "");
+  case OP_F32X4_SUB: case OP_F64X2_SUB: return LLVMBuildFSub(bd, a, b, "");
+  case OP_F32X4_MUL: case OP_F64X2_MUL: return LLVMBuildFMul(bd, a, b, "");
+  case OP_F32X4_DIV: case OP_F64X2_DIV: return LLVMBuildFDiv(bd, a, b, "");
+  case OP_F32X4_MIN: case OP_F64X2_MIN: return cg_simd_fmin_fmax(f, a, b, s, false);
+  case OP_F32X4_MAX: case OP_F64X2_MAX: return cg_simd_fmin_fmax(f, a, b, s, true);
+  case OP_F32X4_PMIN: case OP_F64X2_PMIN: return select_cmp(f, LLVMRealOLT, b, a);
+  default: /* pmax: a < b ? b : a */
+    return LLVMBuildSelect(bd, LLVMBuildFCmp(bd, LLVMRealOLT, a, b, ""), b, a, "");
+  }
+}
+
+static bool is_binary(unsigned op) {
+  switch (op) {
+  case OP_F32X4_ADD: case OP_F32X4_SUB: case OP_F32X4_MUL: case OP_F32X4_DIV:
+  case OP_F32X4_MIN: case OP_F32X4_MAX: case OP_F32X4_PMIN: case OP_F32X4_PMAX:
+  case OP_F64X2_ADD: case OP_F64X2_SUB: case OP_F64X2_MUL: case OP_F64X2_DIV:
+  case OP_F64X2_MIN: case OP_F64X2_MAX: case OP_F64X2_PMIN: case OP_F64X2_PMAX:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool cg_emit_vfloat(cg_func_t *f, const ir_instr_t *in) {
+  cg_shape_t s = cg_simd_shape_of(in->op);
+  if (!is_binary(in->op)) return cg_simd_push(f, unary(f, in->op, cg_simd_pop(f, s)));
+  LLVMValueRef b = cg_simd_pop(f, s), a = cg_simd_pop(f, s);
+  return cg_simd_push(f, binary(f, in->op, a, b, s));
+}
