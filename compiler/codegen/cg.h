@@ -214,6 +214,9 @@ CG_HIDDEN bool cg_call_code(cg_func_t *f, const swasm_functype_t *ft, LLVMTypeRe
                             LLVMValueRef code, LLVMValueRef ctx);
 CG_HIDDEN void cg_push_results(cg_func_t *f, uint32_t n, LLVMValueRef ret);
 
+/* numeric.c: sets the quiet bit of a NaN value. */
+CG_HIDDEN LLVMValueRef cg_quiet_nan(cg_func_t *f, LLVMValueRef r);
+
 /* memory.c: the memory's base pointer and its swasm_memory_t. */
 CG_HIDDEN LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem);
 /* memory.c: the address of n bytes at addr + offset in memory mem, with the bounds check of

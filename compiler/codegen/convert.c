@@ -82,7 +82,10 @@ bool cg_emit_convert(cg_func_t *f, const ir_instr_t *in) {
   case OP_F64_CONVERT_I64_S: case OP_F64_CONVERT_I64_U:
     r = sign ? LLVMBuildSIToFP(b, x, rt, "") : LLVMBuildUIToFP(b, x, rt, "");
     break;
-  case OP_F32_DEMOTE_F64: r = LLVMBuildFPTrunc(b, x, rt, ""); break;
+  case OP_F32_DEMOTE_F64:
+    /* LLVM folds demote(promote(x)) to x, which would let a signalling NaN through. */
+    r = cg_quiet_nan(f, LLVMBuildFPTrunc(b, x, rt, ""));
+    break;
   case OP_F64_PROMOTE_F32: r = LLVMBuildFPExt(b, x, rt, ""); break;
   case OP_I32_REINTERPRET_F32: case OP_I64_REINTERPRET_F64: case OP_F32_REINTERPRET_I32:
   case OP_F64_REINTERPRET_I64:

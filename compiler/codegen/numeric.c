@@ -123,6 +123,28 @@ bool cg_emit_iarith(cg_func_t *f, const ir_instr_t *in) {
   return cg_push(f, int_binary(f, k, x, y));
 }
 
+/* LLVM does not promise to quiet signalling NaNs: it folds x * 1.0 to x, x / -1.0 to -x and
+ * lowers minimum/maximum to pass a NaN operand through, where wasm wants an arithmetic (quiet)
+ * NaN. Setting the quiet bit of a NaN result is exact and cannot be folded away. */
+LLVMValueRef cg_quiet_nan(cg_func_t *f, LLVMValueRef r) {
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  bool f32 = LLVMTypeOf(r) == cm->t_f32;
+  LLVMTypeRef it = f32 ? cm->t_i32 : cm->t_i64;
+  LLVMValueRef qbit = LLVMConstInt(it, f32 ? 0x00400000u : 0x0008000000000000ull, false);
+  LLVMValueRef q = LLVMBuildOr(b, LLVMBuildBitCast(b, r, it, ""), qbit, "");
+  LLVMValueRef isnan = LLVMBuildFCmp(b, LLVMRealUNO, r, r, "");
+  return LLVMBuildSelect(b, isnan, LLVMBuildBitCast(b, q, LLVMTypeOf(r), ""), r, "");
+}
+
+/* An operand that lets LLVM fold the operation to (the negation of) the other operand. */
+static bool identity_operand(LLVMValueRef v) {
+  if (!LLVMIsAConstantFP(v)) return false;
+  LLVMBool loses;
+  double d = LLVMConstRealGetDouble(v, &loses);
+  return d == 0.0 || d == 1.0 || d == -1.0;
+}
+
 static LLVMValueRef float_unary(cg_func_t *f, unsigned k, LLVMValueRef x) {
   static const char *const names[] = {
       [F_ABS] = "llvm.fabs", [F_CEIL] = "llvm.ceil", [F_FLOOR] = "llvm.floor",
@@ -149,5 +171,8 @@ bool cg_emit_farith(cg_func_t *f, const ir_instr_t *in) {
   unsigned k = in->op >= OP_F64_ABS ? in->op - OP_F64_ABS : in->op - OP_F32_ABS;
   if (k <= F_SQRT) return cg_push(f, float_unary(f, k, cg_pop(f)));
   LLVMValueRef y = cg_pop(f), x = cg_pop(f);
-  return cg_push(f, float_binary(f, k, x, y));
+  LLVMValueRef r = float_binary(f, k, x, y);
+  if (k == F_MIN || k == F_MAX || (k != F_COPYSIGN && (identity_operand(x) || identity_operand(y))))
+    r = cg_quiet_nan(f, r);
+  return cg_push(f, r);
 }

@@ -37,9 +37,24 @@ bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
   }
 }
 
+/* A load from linear memory must trap when out of bounds even if its value is dropped, but
+ * LLVM deletes unused loads: with guard pages the fault is the only check, so a load whose
+ * value is discarded (directly or through a few unused operations) is made volatile. */
+static void keep_loads(LLVMValueRef v, int depth) {
+  if (!LLVMIsAInstruction(v) || (depth == 0 && LLVMGetFirstUse(v)) || depth > 3) return;
+  if (LLVMIsALoadInst(v)) {
+    if (!LLVMIsAAllocaInst(LLVMGetOperand(v, 0))) LLVMSetVolatile(v, true);
+    return;
+  }
+  if (LLVMIsACallInst(v)) return;
+  int n = LLVMGetNumOperands(v);
+  for (int i = 0; i < n; i++) keep_loads(LLVMGetOperand(v, i), depth + 1);
+}
+
 bool cg_emit_param(cg_func_t *f, const ir_instr_t *in) {
   if (in->op == OP_DROP) {
-    cg_pop(f);
+    if (f->cm->opts->bounds == SWASM_BOUNDS_GUARD) keep_loads(cg_pop(f), 0);
+    else cg_pop(f);
     return true;
   }
   LLVMValueRef c = cg_cond(f, cg_pop(f));

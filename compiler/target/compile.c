@@ -135,6 +135,31 @@ static swasm_status_t emit(LLVMModuleRef mod, LLVMTargetMachineRef tm, swasm_emi
   return st;
 }
 
+/* Gives codegen's module its target, data layout and identity, and checks it. */
+static swasm_status_t finish_module(LLVMModuleRef mod, const swasm_module_t *m,
+                                    const swasm_compile_opts_t *opts, const tgt_spec_t *spec,
+                                    LLVMTargetMachineRef tm, swasm_diag_t *diag) {
+  LLVMSetTarget(mod, spec->triple);
+  LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+  LLVMSetModuleDataLayout(mod, dl);
+  LLVMDisposeTargetData(dl);
+  uint8_t hash[32];
+  tgt_hash(m, opts, spec, hash);
+  swasm_status_t st = stamp_descriptor(mod, hash, spec->required, diag);
+  return st == SWASM_OK ? verify(mod, diag) : st;
+}
+
+/* Objects of big modules are built in shards, joined by the linker; without one, or for text
+ * output, the module stays in one piece. */
+static unsigned shard_count(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                            const tgt_spec_t *spec) {
+  unsigned n = opts->emit == SWASM_EMIT_OBJ ? tgt_shard_count(m) : 1;
+  tgt_linker_t lk;
+  swasm_diag_t ignored;
+  if (n > 1 && tgt_find_linker(spec->triple, &lk, &ignored) != SWASM_OK) n = 1;
+  return n;
+}
+
 /* Codegen through emission for one module, once the target is known. */
 static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                                    const tgt_spec_t *spec, LLVMTargetMachineRef tm,
@@ -146,17 +171,8 @@ static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_
   LLVMModuleRef mod = NULL;
   swasm_status_t st = cg_build_module(m, &cg_opts, ctx, &mod, diag);
   if (st == SWASM_OK && !mod) st = tgt_fail(diag, SWASM_INTERNAL, "codegen built no module");
-  if (st == SWASM_OK) {
-    LLVMSetTarget(mod, spec->triple);
-    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
-    LLVMSetModuleDataLayout(mod, dl);
-    LLVMDisposeTargetData(dl);
-    uint8_t hash[32];
-    tgt_hash(m, opts, spec, hash);
-    st = stamp_descriptor(mod, hash, spec->required, diag);
-  }
-  if (st == SWASM_OK) st = verify(mod, diag);
-  unsigned nshards = opts->emit == SWASM_EMIT_OBJ ? tgt_shard_count(m) : 1;
+  if (st == SWASM_OK) st = finish_module(mod, m, opts, spec, tm, diag);
+  unsigned nshards = st == SWASM_OK ? shard_count(m, opts, spec) : 1;
   if (st == SWASM_OK && nshards > 1) {
     st = tgt_compile_shards(mod, nshards, opts, spec, out, diag);
   } else {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "swasm_config.h"
@@ -90,11 +91,16 @@ swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const
   char in[4096], tmp[4200];
   if (strlen(path) + 40 > sizeof tmp)
     return tgt_fail(diag, SWASM_IO, "output path too long: %s", path);
-  temp_name(path, tmp, sizeof tmp);
+  /* A device or pipe (-o /dev/null) is written in place: a rename would replace it. */
+  struct stat sb;
+  bool special = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
+  if (special) snprintf(tmp, sizeof tmp, "%s", path);
+  else temp_name(path, tmp, sizeof tmp);
   st = tgt_temp_file(".o", obj->data, obj->size, in, sizeof in, diag);
   if (st != SWASM_OK) return st;
   st = link_files(&lk, in, tmp, path, diag);
   unlink(in);
+  if (special) return st;
   if (st == SWASM_OK && rename(tmp, path) != 0)
     st = tgt_fail(diag, SWASM_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
   if (st != SWASM_OK) unlink(tmp);

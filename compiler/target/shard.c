@@ -98,10 +98,18 @@ static bool make_plan(LLVMModuleRef mod, unsigned nshards, plan_t *p) {
   return true;
 }
 
+/* A copy of g's name, which may hold any bytes. */
+static char *name_of(LLVMValueRef g, size_t *len) {
+  const char *name = LLVMGetValueName2(g, len);
+  char *copy = malloc(*len + 1);
+  if (copy) memcpy(copy, name, *len + 1);
+  return copy;
+}
+
 /* Replaces a definition by a declaration of the same name, type and attributes. */
 static void drop_body(LLVMModuleRef mod, LLVMValueRef f) {
   size_t len;
-  char *name = strdup(LLVMGetValueName2(f, &len));
+  char *name = name_of(f, &len);
   LLVMValueRef d = LLVMAddFunction(mod, "", LLVMGlobalGetValueType(f));
   LLVMSetFunctionCallConv(d, LLVMGetFunctionCallConv(f));
   unsigned nparams = LLVMCountParams(f);
@@ -125,7 +133,7 @@ static void drop_body(LLVMModuleRef mod, LLVMValueRef f) {
 /* Replaces a global variable's definition by a declaration. */
 static void drop_initializer(LLVMModuleRef mod, LLVMValueRef g) {
   size_t len;
-  char *name = strdup(LLVMGetValueName2(g, &len));
+  char *name = name_of(g, &len);
   LLVMValueRef d = LLVMAddGlobal(mod, LLVMGlobalGetValueType(g), "");
   LLVMSetGlobalConstant(d, LLVMIsGlobalConstant(g));
   LLVMSetAlignment(d, LLVMGetAlignment(g));
@@ -161,7 +169,9 @@ static void keep_shard(LLVMModuleRef mod, const plan_t *p, unsigned k) {
   if (k == 0) return;
   for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = next) {
     next = LLVMGetNextGlobal(g);
-    if (!LLVMIsDeclaration(g)) drop_initializer(mod, g);
+    size_t len;
+    const char *name = LLVMGetValueName2(g, &len);
+    if (!LLVMIsDeclaration(g) && strncmp(name, "llvm.", 5) != 0) drop_initializer(mod, g);
   }
 }
 

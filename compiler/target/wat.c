@@ -3,6 +3,7 @@
  * validated by swasm like any other binary. */
 #include <binaryen-c.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +36,18 @@ static void write_all(int fd, const void *data, size_t size) {
   }
 }
 
+/* Binaryen leaves through exit() on bad input. In the child that would run the parent's
+ * atexit handlers and static destructors (which may flush or delete the parent's files); this
+ * handler, registered last, runs first and leaves at once. */
+static void leave_now(void) {
+  _exit(2);
+}
+
 /* The child: parse, write the binary to fd, exit. Binaryen's complaints go to stderr. */
 static _Noreturn void child(const char *text, int fd) {
+  static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGPIPE};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
+  atexit(leave_now);
   BinaryenSetColorsEnabled(false);
   BinaryenSetDebugInfo(true);   /* keep the name section: names make better diagnostics */
   BinaryenModuleRef mod = BinaryenModuleParse(text);

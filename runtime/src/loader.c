@@ -99,6 +99,13 @@ static bool check_desc(const swasm_module_desc_t *d, swasm_error_t *err) {
   if (d->nimported_funcs > d->nfuncs || d->nimported_tables > d->ntables ||
       d->nimported_memories > d->nmemories || d->nimported_globals > d->nglobals)
     return rt_fail(err, "corrupt module descriptor: more imports than definitions");
+  if ((d->ntypes && (!d->types || !d->trampolines || !d->host_thunks)) ||
+      (d->nimports && !d->imports) || (d->nexports && !d->exports) ||
+      (d->nfuncs && !d->func_types) || (d->nfuncs > d->nimported_funcs && !d->func_code) ||
+      (d->ntables && !d->tables) || (d->nmemories && !d->memories) ||
+      (d->nglobals && !d->globals) || (d->ndatas && !d->datas) ||
+      (d->nelems && !d->elem_counts))
+    return rt_fail(err, "corrupt module descriptor: missing arrays");
   for (uint32_t i = 0; i < d->nfuncs; i++)
     if (d->func_types[i] >= d->ntypes)
       return rt_fail(err, "corrupt module descriptor: function %u has type %u", i,
@@ -107,16 +114,23 @@ static bool check_desc(const swasm_module_desc_t *d, swasm_error_t *err) {
     return rt_fail(err, "corrupt module descriptor: start function %lld",
                    (long long)d->start);
   uint32_t count[4] = { 0 };
+  const uint32_t imported[4] = { d->nimported_funcs, d->nimported_tables, d->nimported_memories,
+                                 d->nimported_globals };
+  const uint32_t total[4] = { d->nfuncs, d->ntables, d->nmemories, d->nglobals };
   for (uint32_t i = 0; i < d->nimports; i++) {
     const swasm_desc_import_t *im = &d->imports[i];
-    if (im->kind > SWASM_K_GLOBAL)
-      return rt_fail(err, "corrupt module descriptor: import %u has kind %u", i, im->kind);
+    if (im->kind > SWASM_K_GLOBAL || im->index >= imported[im->kind])
+      return rt_fail(err, "corrupt module descriptor: import %u", i);
     count[im->kind]++;
   }
-  if (count[SWASM_K_FUNC] != d->nimported_funcs || count[SWASM_K_TABLE] != d->nimported_tables ||
-      count[SWASM_K_MEMORY] != d->nimported_memories ||
-      count[SWASM_K_GLOBAL] != d->nimported_globals)
-    return rt_fail(err, "corrupt module descriptor: import counts disagree");
+  for (int k = 0; k < 4; k++)
+    if (count[k] != imported[k])
+      return rt_fail(err, "corrupt module descriptor: import counts disagree");
+  for (uint32_t i = 0; i < d->nexports; i++) {
+    const swasm_desc_export_t *ex = &d->exports[i];
+    if (!ex->name || ex->kind > SWASM_K_GLOBAL || ex->index >= total[ex->kind])
+      return rt_fail(err, "corrupt module descriptor: export %u", i);
+  }
   return check_cpu_features(d->cpu_features, err);
 }
 

@@ -62,10 +62,10 @@ static void altstack_free(void *p) {
   altstack_t *a = p;
   stack_t ss = { .ss_flags = SS_DISABLE };
   stack_t cur;
-  /* Only disable the alternate stack if it is still ours. */
-  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == a->mem)
-    sigaltstack(&ss, NULL);
-  munmap(a->mem, a->size);
+  /* Only touch the alternate stack if it is still ours: a sanitizer's thread-exit hook may
+   * already have disabled and unmapped it, and unmapping twice could hit a new mapping. */
+  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == a->mem && sigaltstack(&ss, NULL) == 0)
+    munmap(a->mem, a->size);
   free(a);
 }
 

@@ -1,4 +1,4 @@
-/* rt.h - libswasm-rt's private declarations: the os_* platform layer and rt_* cross-file helpers. */
+/* rt.h - libswasm-rt's private declarations: the os_* platform layer and rt_* helpers. */
 #ifndef SWASM_RT_H
 #define SWASM_RT_H
 

@@ -286,17 +286,40 @@ static int open_dir(swasm_wasi_t *w, int root, const char *dir) {
   return walk_dir(root, dir);
 }
 
+/* Replaces cur with "dir/target" (plus the trailing slash there was) for the final
+ * symlink name in directory fd; returns an errno. */
+static int follow_final(int fd, const char *name, const char *dir, bool slash, char *cur) {
+  ssize_t n = readlinkat(fd, name, cur, PATH_MAX);
+  if (n < 0)
+    return wasi_errno(errno);
+  if (n == 0 || n >= PATH_MAX)
+    return n ? WASI_ENAMETOOLONG : WASI_ENOENT;
+  if (cur[0] == '/')
+    return WASI_ENOTCAPABLE;
+  size_t dlen = strlen(dir), tlen = (size_t)n;
+  if (dlen + 1 + tlen + 2 > PATH_BUF)
+    return WASI_ENAMETOOLONG;
+  memmove(cur + dlen + 1, cur, tlen);
+  memcpy(cur, dir, dlen);
+  cur[dlen] = '/';
+  cur[dlen + 1 + tlen] = 0;
+  if (slash)
+    strcat(cur, "/");
+  return WASI_ESUCCESS;
+}
+
 int wasi_resolve(swasm_wasi_t *w, const wasi_fd_t *f, const char *path, bool follow,
                  wasi_path_t *r) {
+  r->dir = -1;
+  size_t plen = strlen(path);
+  if (plen >= PATH_BUF)
+    return WASI_ENAMETOOLONG;
   char *cur = malloc(2 * PATH_BUF);
   if (!cur)
     return WASI_ENOMEM;
   char *dir = cur + PATH_BUF;
-  size_t plen = strlen(path);
-  int e = plen < PATH_BUF ? WASI_ESUCCESS : WASI_ENAMETOOLONG;
-  if (e == WASI_ESUCCESS)
-    memcpy(cur, path, plen + 1);
-  r->dir = -1;
+  memcpy(cur, path, plen + 1);
+  int e = WASI_ESUCCESS;
   for (int hops = 0; e == WASI_ESUCCESS; hops++) {
     e = split(cur, dir, r->name, &r->trailing_slash);
     if (e != WASI_ESUCCESS)
@@ -317,32 +340,11 @@ int wasi_resolve(swasm_wasi_t *w, const wasi_fd_t *f, const char *path, bool fol
         e = WASI_ENOTDIR;
       break;
     }
-    /* Follow the final symlink: resolve "dir/target" again from the root. */
-    ssize_t n = readlinkat(fd, r->name, cur, PATH_MAX);
-    int le = errno;
+    /* Follow the final symlink by resolving "dir/target" from the root again, so the
+     * target is confined exactly as the rest of the path was. */
+    e = hops >= MAX_SYMLINKS ? WASI_ELOOP
+                             : follow_final(fd, r->name, dir, r->trailing_slash, cur);
     close(fd);
-    if (n < 0) {
-      e = wasi_errno(le);
-    } else if (hops >= MAX_SYMLINKS) {
-      e = WASI_ELOOP;
-    } else if (n == 0 || n >= PATH_MAX) {
-      e = n ? WASI_ENAMETOOLONG : WASI_ENOENT;
-    } else if (cur[0] == '/') {
-      e = WASI_ENOTCAPABLE;
-    } else {
-      bool slash = r->trailing_slash;
-      size_t dlen = strlen(dir), tlen = (size_t)n;
-      if (dlen + 1 + tlen + 2 > PATH_BUF) {
-        e = WASI_ENAMETOOLONG;
-      } else {
-        memmove(cur + dlen + 1, cur, tlen);
-        memcpy(cur, dir, dlen);
-        cur[dlen] = '/';
-        cur[dlen + 1 + tlen] = 0;
-        if (slash)
-          strcat(cur, "/");
-      }
-    }
   }
   free(cur);
   if (e != WASI_ESUCCESS)

@@ -284,6 +284,33 @@ static void test_types(void) {
   CHECK(swasm_type_id(&b) == first);
 }
 
+/* Interns the same 200 types from several threads at once; all must agree. */
+static void *intern_thread(void *p) {
+  uint32_t *ids = p;
+  uint8_t t[4];
+  for (uint32_t i = 0; i < 200; i++) {
+    for (int j = 0; j < 4; j++)
+      t[j] = (uint8_t)(0x7c + ((i >> (2 * j)) & 3));
+    swasm_desc_functype_t f = { i % 3, 1, t };
+    ids[i] = swasm_type_id(&f);
+  }
+  return NULL;
+}
+
+static void test_types_threads(void) {
+  static uint32_t ids[4][200];
+  pthread_t th[4];
+  for (int i = 0; i < 4; i++)
+    pthread_create(&th[i], NULL, intern_thread, ids[i]);
+  for (int i = 0; i < 4; i++)
+    pthread_join(th[i], NULL);
+  bool same = true;
+  for (int i = 1; i < 4; i++)
+    same = same && memcmp(ids[0], ids[i], sizeof ids[0]) == 0;
+  CHECK(same);
+  CHECK(ids[0][0] != 0 && ids[0][0] != ids[0][1]);
+}
+
 static void test_trap_messages(void) {
   CHECK(strcmp(swasm_trap_message(SWASM_TRAP_MEMORY_OOB), "out of bounds memory access") == 0);
   CHECK(strcmp(swasm_trap_message(SWASM_TRAP_STACK_EXHAUSTED), "call stack exhausted") == 0);
@@ -972,6 +999,7 @@ int main(int argc, char **argv) {
   }
   CHECK(swasm_rt_init(&err));
   test_types();
+  test_types_threads();
   test_trap_messages();
   test_memory_api();
   test_table_api();

@@ -607,6 +607,15 @@ static void test_escapes(void) {
   n2 = put(P_STR2, "sub/mine2");
   EQ(CALL("path_symlink", P_STR, n1, 3, P_STR2, n2), 0);
   EQ(gopen(3, "sub/mine2", 0, 1), -E_NOTCAPABLE);
+  /* creating through a dangling symlink that points out */
+  n1 = put(P_STR, "../outside/created");
+  n2 = put(P_STR2, "dangling_out");
+  EQ(CALL("path_symlink", P_STR, n1, 3, P_STR2, n2), 0);
+  EQ(gopen(3, "dangling_out", O_CREAT_, 1), -E_NOTCAPABLE);
+  EQ(gopen(3, "dangling_out", O_CREAT_, 0), -E_LOOP);
+  CHECK(!host_exists("outside/created"));
+  EQ(gpath("path_unlink_file", 3, "dangling_out"), 0);
+  n1 = put(P_STR, "../../outside/secret");
   n2 = put(P_STR2, "../outside/planted");
   EQ(CALL("path_symlink", P_STR, n1, 3, P_STR2, n2), E_NOTCAPABLE);
   CHECK(!host_exists("outside/planted"));
@@ -692,6 +701,171 @@ static void test_poll(void) {
   }
 }
 
+/* ---- fuzzing: random operations must neither crash nor reach outside ---- */
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(uint32_t n) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng % n);
+}
+
+/* A listing of the tree under dir with sizes and mtimes, to see whether anything changed. */
+static void snapshot(const char *dir, char *out, size_t size) {
+  char cmd[700];
+  snprintf(cmd, sizeof cmd, "cd '%s' && find . -printf '%%p %%y %%s %%T@ %%l\\n' | sort", dir);
+  FILE *f = popen(cmd, "r");
+  size_t n = f ? fread(out, 1, size - 1, f) : 0;
+  out[n] = 0;
+  if (f)
+    pclose(f);
+}
+
+/* A random relative path from parts that stay in, climb out, or go through links. */
+static void random_path(char *out, size_t size) {
+  static const char *const parts[] = {
+    "..", ".", "sub", "deep", "link_out", "link_abs", "link_sub", "hello.txt", "x", "y",
+    "new", "up", "", "loop1", "fz1", "fz2", "fz3",
+  };
+  out[0] = 0;
+  int n = 1 + (int)rnd(4);
+  if (rnd(20) == 0)
+    strcat(out, "/");
+  for (int i = 0; i < n; i++) {
+    if (i)
+      strncat(out, "/", size - strlen(out) - 1);
+    strncat(out, parts[rnd(sizeof parts / sizeof parts[0])], size - strlen(out) - 1);
+  }
+}
+
+static void fuzz_op(uint32_t dirfd) {
+  char p1[200], p2[200];
+  random_path(p1, sizeof p1);
+  random_path(p2, sizeof p2);
+  uint32_t n1 = put(P_STR, p1), n2 = put(P_STR2, p2);
+  uint32_t follow = rnd(2);
+  switch (rnd(12)) {
+  case 0: case 1: {
+    int64_t rights = (int64_t)((1ull << 30) - 1) & ~((int64_t)3 << 28);
+    int32_t e = CALL("path_open", dirfd, follow, P_STR, n1, rnd(16), rights, rights, rnd(2),
+                     P_OUT);
+    if (e == 0) {
+      uint32_t fd = ld32(P_OUT);
+      gwrite(fd, "fuzz");
+      CALL("fd_filestat_set_size", fd, rnd(100));
+      CALL("fd_close", fd);
+    }
+    break;
+  }
+  case 2: CALL("path_create_directory", dirfd, P_STR, n1); break;
+  case 3: CALL("path_remove_directory", dirfd, P_STR, n1); break;
+  case 4: CALL("path_unlink_file", dirfd, P_STR, n1); break;
+  case 5: CALL("path_rename", dirfd, P_STR, n1, dirfd, P_STR2, n2); break;
+  case 6: CALL("path_link", dirfd, follow, P_STR, n1, dirfd, P_STR2, n2); break;
+  case 7: CALL("path_symlink", P_STR, n1, dirfd, P_STR2, n2); break;
+  case 8: CALL("path_filestat_set_times", dirfd, follow, P_STR, n1, 0, 0, 2 | 8); break;
+  case 9: CALL("path_filestat_get", dirfd, follow, P_STR, n1, P_BUF); break;
+  case 10: CALL("path_readlink", dirfd, P_STR, n1, P_BUF, rnd(64), P_OUT); break;
+  default: {
+    int32_t e = CALL("path_open", dirfd, follow, P_STR, n1, 2, 1 << 14, 0, 0, P_OUT);
+    if (e == 0) {
+      CALL("fd_readdir", ld32(P_OUT), P_BUF, rnd(300), rnd(4), P_OUT + 4);
+      CALL("fd_close", ld32(P_OUT));
+    }
+  }
+  }
+}
+
+/* Random arguments for every function that cannot block or sleep. */
+static void fuzz_args(void) {
+  static const char *const fns[] = {
+    "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
+    "clock_time_get", "fd_advise", "fd_allocate", "fd_datasync", "fd_fdstat_get",
+    "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
+    "fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
+    "fd_readdir", "fd_seek", "fd_sync", "fd_tell", "fd_write", "path_create_directory",
+    "path_filestat_get", "path_filestat_set_times", "path_link", "path_open", "path_readlink",
+    "path_remove_directory", "path_rename", "path_symlink", "path_unlink_file", "proc_raise",
+    "random_get", "sock_accept", "sock_recv", "sock_send", "sock_shutdown",
+  };
+  int64_t args[9];
+  for (int k = 0; k < 20000; k++) {
+    const char *fn = fns[rnd(sizeof fns / sizeof fns[0])];
+    swasm_extern_t ext;
+    if (!swasm_wasi_resolve(W, "wasi_snapshot_preview1", fn, SWASM_K_FUNC, &ext))
+      continue;
+    for (int i = 0; i < 9; i++) {
+      switch (rnd(4)) {
+      case 0: args[i] = rnd(8); break;                          /* small: fds, flags */
+      case 1: args[i] = 0x1000 + rnd(0x3000); break;            /* inside memory */
+      case 2: args[i] = 65536 - rnd(64); break;                 /* at the end */
+      default: args[i] = (int64_t)(uint32_t)(rnd(0x10000) << 16 | rnd(0x10000)); break;
+      }
+    }
+    wc(fn, (int)ext.u.func.type->nparams, args);
+  }
+}
+
+static void test_fuzz(const char *mode) {
+  char froot[300], fout[300], p[700], before[8192], after[8192];
+  snprintf(froot, sizeof froot, "%s/froot", tmp);
+  snprintf(fout, sizeof fout, "%s/fout", tmp);
+  mkdir(froot, 0777);
+  mkdir(fout, 0777);
+  snprintf(p, sizeof p, "%s/secret", fout);
+  write_file(p, "secret\n");
+  snprintf(p, sizeof p, "%s/sub", froot);
+  mkdir(p, 0777);
+  snprintf(p, sizeof p, "%s/hello.txt", froot);
+  write_file(p, "hello\n");
+  char t[400];
+  snprintf(p, sizeof p, "%s/link_out", froot);
+  if (symlink("../fout", p) != 0) perror(p);
+  snprintf(p, sizeof p, "%s/link_abs", froot);
+  snprintf(t, sizeof t, "%s", fout);   /* absolute, but a decoy: never /etc when root */
+  if (symlink(t, p) != 0) perror(p);
+  snprintf(p, sizeof p, "%s/link_sub", froot);
+  if (symlink("sub", p) != 0) perror(p);
+  snapshot(fout, before, sizeof before);
+
+  if (strcmp(mode, "walk") == 0) setenv("SWASM_WASI_RESOLVE", "walk", 1);
+  else unsetenv("SWASM_WASI_RESOLVE");
+  mode_name = mode;
+  swasm_wasi_config_t cfg;
+  swasm_wasi_config_init(&cfg);
+  swasm_wasi_dir_t dirs[1] = {{froot, "/f"}};
+  cfg.dirs = dirs;
+  cfg.ndirs = 1;
+  cfg.stdin_fd = open("/dev/null", O_RDONLY);
+  cfg.stdout_fd = open("/dev/null", O_WRONLY);
+  cfg.stderr_fd = cfg.stdout_fd;
+  swasm_error_t err;
+  W = swasm_wasi_new(&cfg, &err);
+  close(cfg.stdin_fd);
+  close(cfg.stdout_fd);
+  if (!W) {
+    failed++;
+    return;
+  }
+  swasm_wasi_bind_memory(W, M);
+  for (int k = 0; k < 20000; k++)
+    fuzz_op(3);
+  /* a subdirectory fd as the base too */
+  int32_t sub = gopen(3, "sub", O_DIRECTORY_, 1);
+  for (int k = 0; sub >= 0 && k < 5000; k++)
+    fuzz_op((uint32_t)sub);
+  fuzz_args();
+  swasm_wasi_free(W);
+  W = NULL;
+  snapshot(fout, after, sizeof after);
+  CHECK(strcmp(before, after) == 0);
+  if (strcmp(before, after) != 0)
+    fprintf(stderr, "outside changed:\n%s\n---\n%s\n", before, after);
+  remove_tree(froot);
+  remove_tree(fout);
+}
+
 static void run_mode(const char *mode) {
   const char *argv[] = {"prog", "a b", ""};
   const char *env[] = {"A=1", "HOME", "UNSET_VAR_X"};
@@ -742,6 +916,8 @@ int main(void) {
   make_fixture();
   run_mode("openat2");
   run_mode("walk");
+  test_fuzz("openat2");
+  test_fuzz("walk");
   test_config_errors();
   remove_tree(tmp);
   swasm_memory_free(M);

@@ -8,3 +8,10 @@ int main(int argc, char **argv) {
     printf("argv[%d] <%s>\n", i, argv[i]);
   return 0;
 }
+
+// Expected output:
+//> argc 5
+//> argv[1] <one>
+//> argv[2] <two words>
+//> argv[3] <>
+//> argv[4] <--flag=x>

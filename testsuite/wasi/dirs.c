@@ -66,3 +66,29 @@ int main(void) {
   list("/sandbox/sub");
   return 0;
 }
+
+// Expected output:
+//> ls /sandbox: chain1 chain2 hello.txt link_etc link_out link_passwd link_secret sub
+//> mkdir a: ok
+//> mkdir a again: EEXIST
+//> mkdir a/b: ok
+//> mkdir missing parent: ENOENT
+//> ls /sandbox/a: b
+//> ls /sandbox/a/b: f
+//> rmdir non-empty: ENOTEMPTY
+//> rmdir a file: ENOTDIR
+//> rename file: ok
+//> rename dir: ok
+//> ls /sandbox: a c chain1 chain2 hello.txt link_etc link_out link_passwd link_secret sub
+//> ls /sandbox/a: g
+//> rename missing: ENOENT
+//> rename dir over non-empty dir: ENOTEMPTY
+//> stat dir: ok
+//> is dir 1
+//> opendir on a file: ENOTDIR
+//> unlink a/g: ok
+//> rmdir a: ok
+//> rmdir c: ok
+//> rmdir gone: ENOENT
+//> ls /sandbox: chain1 chain2 hello.txt link_etc link_out link_passwd link_secret sub
+//> ls /sandbox/sub: deep upup

@@ -18,3 +18,12 @@ int main(void) {
   printf("count %d\n", n);
   return 0;
 }
+
+// Expected output:
+//> GREETING = <hello>
+//> EMPTY = <>
+//> WITH_EQ = <a=b>
+//> PATH unset
+//> HOME unset
+//> SWASM_WASI_ENV unset
+//> count 3

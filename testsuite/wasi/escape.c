@@ -103,3 +103,74 @@ int main(void) {
   }
   return 0;
 }
+
+// Expected output:
+//> path_open ..: ENOTCAPABLE
+//> filestat ..: ENOTCAPABLE
+//> path_open ../outside/secret: ENOTCAPABLE
+//> filestat ../outside/secret: ENOTCAPABLE
+//> path_open sub/../../outside/secret: ENOTCAPABLE
+//> filestat sub/../../outside/secret: ENOTCAPABLE
+//> path_open ./sub/./../../outside: ENOTCAPABLE
+//> filestat ./sub/./../../outside: ENOTCAPABLE
+//> path_open link_etc/passwd: ENOTCAPABLE
+//> filestat link_etc/passwd: ENOTCAPABLE
+//> path_open link_passwd: ENOTCAPABLE
+//> filestat link_passwd: ENOTCAPABLE
+//> path_open link_out: ENOTCAPABLE
+//> filestat link_out: ENOTCAPABLE
+//> path_open link_out/secret: ENOTCAPABLE
+//> filestat link_out/secret: ENOTCAPABLE
+//> path_open link_secret: ENOTCAPABLE
+//> filestat link_secret: ENOTCAPABLE
+//> path_open chain1: ENOTCAPABLE
+//> filestat chain1: ENOTCAPABLE
+//> path_open sub/upup/outside/secret: ENOTCAPABLE
+//> filestat sub/upup/outside/secret: ENOTCAPABLE
+//> path_open sub/deep/esc/secret: ENOTCAPABLE
+//> filestat sub/deep/esc/secret: ENOTCAPABLE
+//> path_open sub/upup/root/hello.txt: ENOTCAPABLE
+//> filestat sub/upup/root/hello.txt: ENOTCAPABLE
+//> path_open sub//deep//..//..//..//outside/secret: ENOTCAPABLE
+//> filestat sub//deep//..//..//..//outside/secret: ENOTCAPABLE
+//> path_open /etc/passwd: ENOTCAPABLE
+//> filestat /etc/passwd: ENOTCAPABLE
+//> path_open /: ENOTCAPABLE
+//> filestat /: ENOTCAPABLE
+//> path_open //sandbox/hello.txt: ENOTCAPABLE
+//> filestat //sandbox/hello.txt: ENOTCAPABLE
+//> open /sandbox/../outside/secret: ENOTCAPABLE
+//> open /sandbox/link_etc/passwd: ENOTCAPABLE
+//> opendir /sandbox/link_etc: ENOTCAPABLE
+//> opendir /sandbox/..: ENOTCAPABLE
+//> stat /sandbox/link_passwd: ENOTCAPABLE
+//> lstat /sandbox/link_passwd (the link itself): ok
+//> readlink link_passwd: /etc/passwd
+//> open link_passwd without following: ELOOP
+//> create ../outside/new: ENOTCAPABLE
+//> create link_out/new: ENOTCAPABLE
+//> truncate link_secret: ENOTCAPABLE
+//> mkdir ../outside/made: ENOTCAPABLE
+//> mkdir link_out/made: ENOTCAPABLE
+//> unlink link_out/secret: ENOTCAPABLE
+//> unlink ../outside/secret: ENOTCAPABLE
+//> rmdir ..: ENOTCAPABLE
+//> rmdir link_out/..: ENOTCAPABLE
+//> rename out: ENOTCAPABLE
+//> rename out via link: ENOTCAPABLE
+//> rename in: ENOTCAPABLE
+//> link out: ENOTCAPABLE
+//> link in: ENOTCAPABLE
+//> path_link following link_secret: ENOTCAPABLE
+//> utimensat through link: ENOTCAPABLE
+//> symlink to /etc/passwd: ENOTCAPABLE
+//> symlink ../outside/secret from sub: ok
+//> follow it (sub/../outside is inside: missing): ENOENT
+//> symlink ../../outside/secret from sub: ok
+//> follow it: ENOTCAPABLE
+//> symlink a chain to it: ok
+//> follow the chain: ENOTCAPABLE
+//> create a symlink outside: ENOTCAPABLE
+//> symlink dir climbing: ok
+//> climb through it: ENOTCAPABLE
+//> inside through it: ok

@@ -16,3 +16,6 @@ int main(void) {
   printf("not reached\n");
   return 0;
 }
+
+// Expected output:
+//> leaving

@@ -50,7 +50,7 @@ int main(void) {
   show("truncated", fd);
   TRY("fsync", fsync(fd));
   TRY("fdatasync", fdatasync(fd));
-  struct timespec ts[2] = {{1000, 5}, {2000, 7}};
+  struct timespec ts[2] = {{1000, 0}, {2000, 0}};
   TRY("futimens", futimens(fd, ts));
   struct stat st;
   fstat(fd, &st);
@@ -84,3 +84,42 @@ int main(void) {
   TRY("unlink a dir", unlink("/sandbox/sub"));
   return 0;
 }
+
+// Expected output:
+//> read 6 <hello>
+//> hello: size 6 reg 1 dir 0 nlink 1
+//> write to read-only fd: EBADF
+//> created 1
+//> create again with O_EXCL: EEXIST
+//> write 10
+//> lseek cur 10
+//> lseek set 2
+//> read 3 <234>
+//> pwrite 2
+//> pread 5 <567AB>
+//> tell after p-ops 5
+//> lseek end-1 9
+//> lseek before start: EINVAL
+//> lseek past end 20
+//> write past end 1
+//> sparse: size 21 reg 1 dir 0 nlink 1
+//> ftruncate 4: ok
+//> truncated: size 4 reg 1 dir 0 nlink 1
+//> fsync: ok
+//> fdatasync: ok
+//> futimens: ok
+//> atime 1000.000000000 mtime 2000.000000000
+//> read closed fd: EBADF
+//> append 2
+//> after append <0123++>
+//> O_TRUNC: size 0 reg 1 dir 0 nlink 1
+//> utimensat: ok
+//> mtime 4000
+//> stat missing: ENOENT
+//> open missing: ENOENT
+//> open dir for writing: EISDIR
+//> open file as dir: ENOTDIR
+//> trailing slash on file: ENOTDIR
+//> unlink: ok
+//> unlink again: ENOENT
+//> unlink a dir: EISDIR

@@ -1,5 +1,6 @@
 /* poll.c - poll() on stdin with data ready, on a regular file, with a timeout and nothing to
  * wait for, and sleeping with poll(NULL, 0, ms). */
+// NODE: skip (node:wasi poll_oneoff fails on fd subscriptions)
 // STDIN: ping\n
 #include <fcntl.h>
 #include <poll.h>
@@ -37,3 +38,10 @@ int main(void) {
   printf("bad fd: %d nval %d\n", n, (bad.revents & POLLNVAL) != 0);
   return 0;
 }
+
+// Expected output:
+//> stdin ready: 1 revents POLLIN 1
+//> read 5 <ping>
+//> file and stdout: 2 in 1 out 1
+//> sleep via poll: 0 ok
+//> bad fd: 1 nval 1

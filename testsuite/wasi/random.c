@@ -21,3 +21,10 @@ int main(void) {
   printf("balanced: %d\n", ones > 380000 && ones < 420000);
   return 0;
 }
+
+// Expected output:
+//> getentropy: ok
+//> getentropy too big: EIO
+//> arc4random_buf
+//> differ: 1
+//> balanced: 1

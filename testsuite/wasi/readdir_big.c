@@ -52,3 +52,8 @@ int main(void) {
   printf("rmdir %d\n", rmdir("/sandbox/big"));
   return 0;
 }
+
+// Expected output:
+//> pass 0: 300 entries, 0 duplicates, 0 bad
+//> pass 1: 300 entries, 0 duplicates, 0 bad
+//> rmdir 0

@@ -4,6 +4,7 @@
 # status ("// EXIT:"), stderr ("// STDERR:" substring) written in the file, in a fresh sandbox
 # directory whose sibling "outside" must come through untouched. Each test runs
 #   exe   as a standalone executable: swasmc -c + libswasm-rt-main.a + libswasm-rt.a
+#   exe-walk  the same, resolving paths by the component walk instead of openat2
 #   run   through 'swasm run --dir ... --env ...', once swasm run supports WASI
 #   node  under Node's node:wasi for comparison (not tests marked "// NODE: skip")
 #
@@ -20,7 +21,7 @@ build=$(cd "$1" && pwd) || exit 2
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 swasmc=$build/tools/swasmc/swasmc
-swasm=$build/tools/swasm/swasm
+swasm=${SWASM:-$build/tools/swasm/swasm}
 rtlib=$build/runtime/libswasm-rt.a
 mainlib=$build/runtime/wasi/libswasm-rt-main.a
 clang=${CLANG:-clang-19}
@@ -137,9 +138,10 @@ for name in "${tests[@]}"; do
   fi
   # exe: the standalone executable
   if "$swasmc" -c "$wasm" -o "$work/$name.o" 2>"$work/$name.swasmc" &&
-     cc -o "$work/$name.bin" "$work/$name.o" "$mainlib" "$rtlib" -lm -ldl -lpthread \
+     cc -o "$work/$name.bin" "$work/$name.o" "$mainlib" "$rtlib" -lm -ldl -lpthread ${LDFLAGS:-} \
        2>>"$work/$name.swasmc"; then
     run_in "$name" exe "$src" "$work/$name.bin"
+    run_in "$name" exe-walk "$src" env SWASM_WASI_RESOLVE=walk "$work/$name.bin"
   else
     report "$name" exe fail "compile/link: $(head -n 3 "$work/$name.swasmc")"
   fi

@@ -23,3 +23,11 @@ int main(void) {
   fflush(stdout);
   return 0;
 }
+
+// Expected output:
+//> 1: FIRST LINE
+//> 2: SECOND LINE
+//> eof after 2 lines
+//> isatty 0 0
+//> raw write
+//> write 10

@@ -16,6 +16,7 @@ static const char *ename(int e) {
   case EEXIST: return "EEXIST";
   case EFAULT: return "EFAULT";
   case EINVAL: return "EINVAL";
+  case EIO: return "EIO";
   case EISDIR: return "EISDIR";
   case ELOOP: return "ELOOP";
   case ENAMETOOLONG: return "ENAMETOOLONG";

@@ -9,3 +9,6 @@ int main(void) {
   fflush(stdout);
   __builtin_trap();
 }
+
+// Expected output:
+//> before

@@ -24,6 +24,28 @@ extern char **environ;
 
 #define MAX_FEATURES 16
 
+/* Set by SIGINT, SIGTERM or SIGHUP: the run stops, cleans up its temporary directory and its
+ * child, and then dies of the signal. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) { interrupted = sig; }
+
+static void catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;   /* no SA_RESTART: poll and waitpid return EINTR */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+static void default_signals(void) {
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+}
+
 typedef struct cli {
   wast_opts_t opts;
   const char *features[MAX_FEATURES];   /* names; wast2json gets them as --enable-NAME */
@@ -50,22 +72,26 @@ static void usage(FILE *f) {
           "                        memory64, exceptions (also passed to wast2json)\n"
           "  --no-cache            compile every module afresh instead of using the cache\n"
           "  --no-fork             run scripts in this process (for debugging)\n"
-          "  --timeout=SECONDS     give up on a file after this long (default 600, 0 = never)\n");
+          "  --timeout=SECONDS     a command that runs this long (default 60; 0 = no limit)\n"
+          "                        fails, and the script goes on after it\n");
 }
 
-static int parse_args(int argc, char **argv, cli_t *c, int *first_file) {
+/* Options and files may mix; the files are gathered at the front of argv, *nfiles of them. */
+static int parse_args(int argc, char **argv, cli_t *c, int *nfiles) {
   memset(c, 0, sizeof *c);
   c->opts.opt_level = 2;
   c->opts.features = c->features;
   c->opts.use_cache = true;
   c->fork = true;
-  c->timeout = 600;
-  int i = 1;
-  for (; i < argc && argv[i][0] == '-'; i++) {
+  c->timeout = 60;
+  int n = 0;
+  bool only_files = false;
+  for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    if (only_files || a[0] != '-' || a[1] == '\0') { argv[n++] = argv[i]; continue; }
     if (tool_is_help(a)) { usage(stdout); exit(0); }
-    if (strcmp(a, "--") == 0) { i++; break; }
-    if (strcmp(a, "-v") == 0) c->opts.verbose = 1;
+    if (strcmp(a, "--") == 0) only_files = true;
+    else if (strcmp(a, "-v") == 0) c->opts.verbose = 1;
     else if (strcmp(a, "-vv") == 0) c->opts.verbose = 2;
     else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) c->opts.opt_level = a[2] - '0';
     else if (strcmp(a, "--bounds-checks=guard") == 0) c->opts.explicit_bounds = false;
@@ -91,8 +117,8 @@ static int parse_args(int argc, char **argv, cli_t *c, int *first_file) {
       return 2;
     }
   }
-  if (i == argc) { usage(stderr); return 2; }
-  *first_file = i;
+  if (n == 0) { usage(stderr); return 2; }
+  *nfiles = n;
   return 0;
 }
 
@@ -171,7 +197,7 @@ static bool run_wast2json(const cli_t *c, const char *file, const char *json, co
 static void count(counts_t *c, wast_result_t r) {
   if (r == WAST_PASS) c->passed++;
   else if (r == WAST_SKIP) c->skipped++;
-  else c->failed++;
+  else if (r == WAST_FAIL) c->failed++;
 }
 
 static void count_cb(void *env, wast_result_t r) { count(env, r); }
@@ -188,7 +214,8 @@ static double now(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Collects the child's results from fd until it closes or the deadline passes. */
+/* Collects a child's results from fd until it closes it (true) or sends nothing for timeout
+ * seconds (false). Replayed commands count as progress but not as results. */
 static bool collect(int fd, counts_t *c, size_t *received, unsigned timeout) {
   double deadline = now() + timeout;
   char buf[4096];
@@ -197,57 +224,88 @@ static bool collect(int fd, counts_t *c, size_t *received, unsigned timeout) {
     if (timeout) {
       double left = deadline - now();
       if (left <= 0) return false;
-      wait_ms = left > 1e6 ? 1000000000 : (int)(left * 1000) + 1;
+      wait_ms = (int)(left * 1000) + 1;
     }
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int r = poll(&p, 1, wait_ms);
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) continue;   /* the deadline check above decides */
+    if (interrupted) return false;
+    if (r <= 0) continue;   /* EINTR or the deadline: checked above */
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return true;
-    for (ssize_t i = 0; i < n; i++) count(c, (wast_result_t)buf[i]);
-    *received += (size_t)n;
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] == WAST_REPLAYED) continue;
+      count(c, (wast_result_t)buf[i]);
+      (*received)++;
+    }
+    deadline = now() + timeout;
   }
 }
 
-static void run_forked(const cli_t *cli, const wast_json_t *root, const char *dir,
-                       const char *file, counts_t *c) {
-  size_t total = wast_json_count(wast_script_commands(root)), received = 0;
+#define MAX_RESTARTS 16
+
+/* One child process: runs the script from command first (replaying those before it) and
+ * reports through a pipe. Returns how it ended; *received counts the results it sent. */
+static bool run_child(const cli_t *cli, const wast_json_t *root, const char *dir,
+                      const char *file, size_t first, const size_t *skip, size_t nskip,
+                      counts_t *c, size_t *received, int *status) {
   int fds[2];
   fflush(stdout);
   pid_t pid = -1;
   /* close-on-exec: linkers the child starts must not hold the pipe open */
   if (pipe2(fds, O_CLOEXEC) == 0 && (pid = fork()) == 0) {
+    default_signals();
     close(fds[0]);
-    wast_run_script(root, dir, file, &cli->opts, pipe_cb, &fds[1]);
+    wast_run_script(root, dir, file, &cli->opts, first, skip, nskip, pipe_cb, &fds[1]);
     fflush(stdout);
     _exit(0);
   }
   if (pid < 0) {
     printf("%s: cannot start a process: %s\n", file, strerror(errno));
-    c->failed += total;
-    return;
+    *status = -1;
+    return true;
   }
   close(fds[1]);
-  bool finished = collect(fds[0], c, &received, cli->timeout);
+  bool finished = collect(fds[0], c, received, cli->timeout);
   if (!finished) kill(pid, SIGKILL);
   close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (received >= total && WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
-  int64_t line = 0;
-  wast_json_get_int(wast_json_at(wast_script_commands(root), received), "line", &line);
-  if (!finished)
-    printf("%s:%lld: timed out after %u s\n", file, (long long)line, cli->timeout);
-  else if (WIFSIGNALED(status))
-    printf("%s:%lld: crashed (%s)\n", file, (long long)line, strsignal(WTERMSIG(status)));
-  else
-    printf("%s:%lld: the runner exited with status %d\n", file, (long long)line,
-           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  if (total > received) {
-    printf("%s: %zu commands not run counted as failed\n", file, total - received);
-    c->failed += total - received;
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+  return finished;
+}
+
+/* Runs a script in child processes. A command that crashes or hangs its process counts as
+ * failed, and a new process replays the commands before it and goes on after it. */
+static void run_forked(const cli_t *cli, const wast_json_t *root, const char *dir,
+                       const char *file, counts_t *c) {
+  const wast_json_t *cmds = wast_script_commands(root);
+  size_t total = wast_json_count(cmds), done = 0, skip[MAX_RESTARTS], nskip = 0;
+  while (done < total) {
+    size_t received = 0;
+    int status = 0;
+    bool finished = run_child(cli, root, dir, file, done, skip, nskip, c, &received, &status);
+    done += received;
+    if (status == -1 || interrupted) break;
+    if (finished && WIFEXITED(status) && WEXITSTATUS(status) == 0 && done >= total) return;
+    if (done >= total) {
+      printf("%s: the runner ended badly after its last command\n", file);
+      return;
+    }
+    const wast_json_t *cmd = wast_json_at(cmds, done);
+    int64_t line = 0;
+    wast_json_get_int(cmd, "line", &line);
+    const char *type = wast_json_get_str(cmd, "type");
+    printf("%s:%lld: %s: FAIL: ", file, (long long)line, type ? type : "?");
+    if (!finished) printf("no progress for %u s: killed\n", cli->timeout);
+    else if (WIFSIGNALED(status)) printf("crashed (%s)\n", strsignal(WTERMSIG(status)));
+    else printf("the runner exited with status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    c->failed++;
+    if (nskip == MAX_RESTARTS) break;
+    skip[nskip++] = done++;
+  }
+  if (interrupted) return;
+  if (total > done) {
+    printf("%s: too many crashes: %zu commands not run, counted as failed\n", file, total - done);
+    c->failed += total - done;
   }
 }
 
@@ -297,7 +355,7 @@ static void run_file(cli_t *cli, const char *file, counts_t *c) {
   } else if (cli->fork) {
     run_forked(cli, wast_json_root(doc), dir, file, c);
   } else {
-    wast_run_script(wast_json_root(doc), dir, file, &cli->opts, count_cb, c);
+    wast_run_script(wast_json_root(doc), dir, file, &cli->opts, 0, NULL, 0, count_cb, c);
   }
   wast_json_free(doc);
   remove_tmpdir(tmp);
@@ -305,13 +363,20 @@ static void run_file(cli_t *cli, const char *file, counts_t *c) {
 
 int cmd_wast(int argc, char **argv) {
   cli_t cli;
-  int first;
-  int rc = parse_args(argc, argv, &cli, &first);
+  int nfiles;
+  int rc = parse_args(argc, argv, &cli, &nfiles);
   if (rc) return rc;
   counts_t total = {0};
-  for (int i = first; i < argc; i++) {
+  catch_signals();
+  for (int i = 0; i < nfiles; i++) {
     counts_t c = {0};
     run_file(&cli, argv[i], &c);
+    if (interrupted) {
+      fflush(stdout);
+      default_signals();
+      raise(interrupted);
+      return 2;
+    }
     printf("%s: %llu passed, %llu failed, %llu skipped\n", argv[i], (unsigned long long)c.passed,
            (unsigned long long)c.failed, (unsigned long long)c.skipped);
     fflush(stdout);

@@ -67,12 +67,12 @@ typedef struct outcome {
   const uint8_t *types;         /* result types */
   uint8_t global_type;          /* the type of a "get" result */
   swasm_val_t *vals;            /* malloc'd, max(nparams, nresults) slots */
-  char desc[256];               /* 'invoke "f"(i32:1)' for messages */
+  char desc[1024];              /* 'invoke "f"(i32:1)' for messages */
 } outcome_t;
 
 static void describe(outcome_t *o, const char *kind, const wast_json_t *field,
                      const wast_value_t *args, size_t nargs) {
-  char name[96], buf[96];
+  char name[96], buf[400];
   quote_name(field->str, field->len, name, sizeof name);
   size_t pos = (size_t)snprintf(o->desc, sizeof o->desc, "%s \"%s\"", kind, name);
   if (strcmp(kind, "invoke") != 0) return;
@@ -157,12 +157,15 @@ static wast_result_t run_action(wast_script_t *s, const wast_json_t *cmd, outcom
   return r;
 }
 
-static void format_results(const outcome_t *o, char *buf, size_t size) {
+/* Prints the results; v128 lanes as the expectation's lane types say (lanes may be NULL). */
+static void format_results(const outcome_t *o, const uint8_t *lanes, size_t nlanes, char *buf,
+                           size_t size) {
   size_t pos = 0;
-  char one[200];
+  char one[400];
   buf[0] = '\0';
   for (uint32_t i = 0; i < o->nresults && pos < size; i++) {
-    wast_value_format(o->types[i], SWASM_T_I32, &o->vals[i], one, sizeof one);
+    uint8_t lane = lanes && i < nlanes && lanes[i] ? lanes[i] : SWASM_T_I32;
+    wast_value_format(o->types[i], lane, &o->vals[i], one, sizeof one);
     pos += (size_t)snprintf(buf + pos, size - pos, "%s%s", i ? ", " : "", one);
   }
   if (o->nresults == 0) snprintf(buf, size, "nothing");
@@ -247,24 +250,28 @@ static wast_result_t cmd_action(wast_script_t *s, const wast_json_t *cmd) {
   return r;
 }
 
-/* Compares the results with one list of expected values (a JSON array). */
+#define MAX_LANE_TYPES 64
+
+/* Compares the results with one list of expected values (a JSON array), noting the
+ * expectation's v128 lane types in lanes[0..MAX_LANE_TYPES). */
 static wast_result_t compare_results(wast_script_t *s, const outcome_t *o,
-                                     const wast_json_t *expected, bool *match) {
+                                     const wast_json_t *expected, bool *match, uint8_t *lanes) {
   size_t n = wast_json_count(expected);
   char err[256];
   *match = n == o->nresults;
-  for (size_t i = 0; i < n && *match; i++) {
+  for (size_t i = 0; i < n; i++) {
     wast_value_t exp;
     if (!wast_value_parse(wast_json_at(expected, i), true, &exp, err, sizeof err))
       return wast_skip(s, "expected value %zu: %s", i, err);
-    *match = exp.type == o->types[i] && wast_value_match(&exp, &o->vals[i]);
+    if (i < MAX_LANE_TYPES) lanes[i] = exp.lane_type;
+    if (*match) *match = exp.type == o->types[i] && wast_value_match(&exp, &o->vals[i]);
   }
   return WAST_PASS;
 }
 
 static void format_expected(const wast_json_t *expected, char *buf, size_t size) {
   size_t pos = 0;
-  char one[200], err[64];
+  char one[400], err[64];
   buf[0] = '\0';
   for (size_t i = 0; i < wast_json_count(expected) && pos < size; i++) {
     wast_value_t exp;
@@ -287,21 +294,22 @@ static wast_result_t cmd_assert_return(wast_script_t *s, const wast_json_t *cmd)
   }
   const wast_json_t *either = wast_json_get(cmd, "either");
   bool match = false;
-  char got[1024], want[1024];
+  char got[2048], want[2048];
+  uint8_t lanes[MAX_LANE_TYPES] = {0};
   if (either) {
     /* Each alternative is one value for the single result. */
     for (size_t i = 0; i < wast_json_count(either) && r == WAST_PASS && !match; i++) {
       wast_json_t one = {.kind = WAST_JARR, .n = 1, .items = wast_json_at(either, i)};
-      r = compare_results(s, &o, &one, &match);
+      r = compare_results(s, &o, &one, &match, lanes);
     }
     snprintf(want, sizeof want, "one of %zu alternatives", wast_json_count(either));
   } else {
     const wast_json_t *expected = wast_json_get(cmd, "expected");
-    r = compare_results(s, &o, expected, &match);
+    r = compare_results(s, &o, expected, &match, lanes);
     format_expected(expected, want, sizeof want);
   }
   if (r == WAST_PASS && !match) {
-    format_results(&o, got, sizeof got);
+    format_results(&o, lanes, MAX_LANE_TYPES, got, sizeof got);
     r = wast_fail(s, "%s: expected %s, got %s", o.desc, want, got);
   }
 out:
@@ -315,8 +323,8 @@ static wast_result_t cmd_assert_trap(wast_script_t *s, const wast_json_t *cmd, b
   wast_result_t r = run_action(s, cmd, &o);
   if (r == WAST_PASS) {
     if (!o.trapped) {
-      char got[1024];
-      format_results(&o, got, sizeof got);
+      char got[2048];
+      format_results(&o, NULL, 0, got, sizeof got);
       r = wast_fail(s, "%s: expected trap \"%s\", returned %s", o.desc, text ? text : "", got);
     } else {
       r = check_trap(s, o.desc, exhaustion ? "call stack exhausted" : text, &o.err);
@@ -406,9 +414,19 @@ const wast_json_t *wast_script_commands(const wast_json_t *root) {
   return cmds && cmds->kind == WAST_JARR ? cmds : NULL;
 }
 
+static bool listed(size_t i, const size_t *list, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (list[k] == i) return true;
+  return false;
+}
+
 void wast_run_script(const wast_json_t *root, const char *dir, const char *script,
-                     const wast_opts_t *opts, wast_report_cb report, void *env) {
-  wast_script_t s = {.opts = opts, .dir = dir, .file = script, .current = -1, .cmd = "script"};
+                     const wast_opts_t *opts, size_t first, const size_t *skip, size_t nskip,
+                     wast_report_cb report, void *env) {
+  wast_opts_t quiet = *opts;
+  quiet.verbose = 0;
+  wast_script_t s = {.opts = first ? &quiet : opts, .dir = dir, .file = script, .current = -1,
+                     .cmd = "script"};
   swasm_error_t err;
   memset(&err, 0, sizeof err);
   s.rt_ok = swasm_rt_init(&err);
@@ -424,7 +442,15 @@ void wast_run_script(const wast_json_t *root, const char *dir, const char *scrip
     wast_json_get_int(cmd, "line", &s.line);
     s.cmd = wast_json_get_str(cmd, "type");
     if (!s.cmd) s.cmd = "?";
-    report(env, run_command(&s, cmd));
+    if (i == first) s.opts = opts;
+    if (listed(i, skip, nskip)) {
+      if (strcmp(s.cmd, "module") == 0)
+        s.current = (int64_t)wast_module_add_failed(&s, wast_json_get_str(cmd, "name"),
+                                                    WAST_MOD_FAILED);
+      continue;   /* the parent counted it */
+    }
+    wast_result_t r = run_command(&s, cmd);
+    report(env, i < first ? WAST_REPLAYED : r);
   }
   wast_modules_free(&s);
 }

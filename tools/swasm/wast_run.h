@@ -21,7 +21,8 @@ typedef struct wast_opts {
 typedef enum wast_result {
   WAST_PASS = 'P',
   WAST_FAIL = 'F',
-  WAST_SKIP = 'S'
+  WAST_SKIP = 'S',
+  WAST_REPLAYED = '.'       /* run again only to rebuild state after a crash: not counted */
 } wast_result_t;
 
 typedef void (*wast_report_cb)(void *env, wast_result_t result);
@@ -29,9 +30,13 @@ typedef void (*wast_report_cb)(void *env, wast_result_t result);
 /* The commands array of a document, or NULL when it has none. */
 const wast_json_t *wast_script_commands(const wast_json_t *root);
 
-/* Runs every command of the document in order and calls report once for each. Module files
- * are read from dir; script names the .wast file in messages (with -v, to stdout). */
+/* Runs the commands of the document in order and calls report once for each. Module files
+ * are read from dir; script names the .wast file in messages (with -v, to stdout).
+ * To go on after a command crashed the process, a new process replays the commands before
+ * first quietly (reporting them as WAST_REPLAYED) and does not run the nskip commands listed
+ * in skip at all (a skipped module command leaves a failed module as the current one). */
 void wast_run_script(const wast_json_t *root, const char *dir, const char *script,
-                     const wast_opts_t *opts, wast_report_cb report, void *env);
+                     const wast_opts_t *opts, size_t first, const size_t *skip, size_t nskip,
+                     wast_report_cb report, void *env);
 
 #endif

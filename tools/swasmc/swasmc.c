@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <llvm-c/Core.h>
@@ -244,7 +245,28 @@ static int load_module(const options_t *o, swasm_module_t **out) {
   return st == SWASM_OK ? 0 : status_exit(st);
 }
 
-/* Writes data to path through a temporary name, or to stdout for "-". */
+static int write_all(int fd, const swasm_buf_t *b) {
+  for (size_t done = 0; done < b->size;) {
+    ssize_t n = write(fd, b->data + done, b->size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    done += (size_t)n;
+  }
+  return 0;
+}
+
+/* Devices and pipes (-o /dev/null) are written in place: renaming over them would replace the
+ * device with a file. */
+static int write_special(const char *path, const swasm_buf_t *b) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int err = fd < 0 ? errno : write_all(fd, b);
+  if (fd >= 0 && close(fd) != 0 && !err) err = errno;
+  if (err) fprintf(stderr, "swasmc: cannot write %s: %s\n", path, strerror(err));
+  return err ? EXIT_USAGE : 0;
+}
+
+/* Writes data to path through a temporary name (regular files), in place (devices), or to
+ * stdout for "-". */
 static int write_output(const char *path, const swasm_buf_t *b) {
   if (strcmp(path, "-") == 0) {
     if (fwrite(b->data, 1, b->size, stdout) != b->size || fflush(stdout) != 0) {
@@ -253,18 +275,14 @@ static int write_output(const char *path, const swasm_buf_t *b) {
     }
     return 0;
   }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return write_special(path, b);
   size_t len = strlen(path) + 32;
   char *tmp = malloc(len);
   if (!tmp) return EXIT_USAGE;
   snprintf(tmp, len, "%s.tmp-%ld", path, (long)getpid());
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  int err = fd < 0 ? errno : 0;
-  for (size_t done = 0; !err && done < b->size;) {
-    ssize_t n = write(fd, b->data + done, b->size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) err = n < 0 ? errno : EIO;
-    else done += (size_t)n;
-  }
+  int err = fd < 0 ? errno : write_all(fd, b);
   if (fd >= 0 && close(fd) != 0 && !err) err = errno;
   if (!err && rename(tmp, path) != 0) err = errno;
   if (err) {

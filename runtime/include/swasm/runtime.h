@@ -227,9 +227,11 @@ SWASM_API void swasm_rt_table_init(swasm_vmctx_t *ctx, uint32_t table, uint32_t 
 SWASM_API void swasm_rt_elem_drop(swasm_vmctx_t *ctx, uint32_t seg);
 
 /* A host function bound to an import is a swasm_funcref_t whose code is the importing module's
- * host_thunks[type] and whose ctx points to a swasm_host_func_t (cast). The thunk stores the
- * arguments in a swasm_val_t array and calls swasm_rt_call_host(ctx, array), then reads the
- * results from the same array (it is max(nparams, nresults) slots long). */
+ * host_thunks[type] and whose ctx is opaque to generated code: it points to a runtime-private
+ * binding of the host function to the importing instance (which the callback gets as its
+ * caller). The thunk stores the arguments in a swasm_val_t array and calls
+ * swasm_rt_call_host(ctx, array), then reads the results from the same array (it is
+ * max(nparams, nresults) slots long). */
 typedef struct swasm_host_func swasm_host_func_t;
 SWASM_API void swasm_rt_call_host(swasm_vmctx_t *host_func_ctx, swasm_val_t *args_results);
 
@@ -308,6 +310,11 @@ typedef bool (*swasm_resolve_cb)(void *env, const char *module, const char *name
                                  swasm_extern_t *out);
 SWASM_API swasm_instance_t *swasm_instantiate(swasm_loaded_t *l, swasm_resolve_cb resolve,
                                               void *env, swasm_error_t *err);
+/* An instance must outlive whatever refers to it: instances that imported its functions,
+ * tables, memories or globals, and tables or globals holding references to its functions. Free
+ * instances in the reverse order of their creation (or all at the end). An instance whose init
+ * or start trapped is kept alive by the runtime until exit, since it may have stored
+ * references to itself in imported tables. */
 SWASM_API void swasm_instance_free(swasm_instance_t *inst);
 
 SWASM_API const swasm_module_desc_t *swasm_instance_desc(const swasm_instance_t *inst);
@@ -319,7 +326,10 @@ SWASM_API void swasm_instance_set_user(swasm_instance_t *inst, void *user);
 SWASM_API bool swasm_instance_export(swasm_instance_t *inst, const char *name, swasm_extern_t *out);
 
 /* Calls a function with args_results[0..nparams) and results in args_results[0..nresults).
- * Traps are caught: returns false with err filled. Re-entrant from host functions. */
+ * Traps are caught: returns false with err filled. Re-entrant from host functions. Sets the
+ * callee instance's stack_limit for the calling thread. Instances that one calls into keep
+ * the limit of their instantiation or last swasm_call, so a group of linked instances belongs to
+ * one thread at a time (or to threads with similar stacks). */
 SWASM_API bool swasm_call(const swasm_func_t *f, swasm_val_t *args_results, swasm_error_t *err);
 
 /* The canonical id of a function type, the same for structurally equal types. */

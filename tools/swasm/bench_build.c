@@ -1,0 +1,373 @@
+/* bench_build.c - finding the tools and the benchmark programs of 'swasm bench', and building
+ * each program for every engine: native and wasm32-wasi with clang, swasmc -O2 (timed, with
+ * its peak memory), and wasm2c + clang. */
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+bench_engine_t bench_engines[BE_COUNT] = {
+  [BE_NATIVE] = {.key = "native", .label = "native"},
+  [BE_SWASM] = {.key = "swasm", .label = "swasm -O2"},
+  [BE_NODE_TURBOFAN] = {.key = "node-turbofan", .label = "node --no-liftoff"},
+  [BE_NODE] = {.key = "node", .label = "node"},
+  [BE_WASM2C] = {.key = "wasm2c", .label = "wasm2c"},
+};
+
+static bool is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void set_reason(bench_engine_id_t e, const char *fmt, const char *arg) {
+  bench_engines[e].available = false;
+  bench_fmt(bench_engines[e].reason, sizeof bench_engines[e].reason, fmt, arg);
+}
+
+/* "source": "/path" from meson-info.json of the build tree this swasm was built in, so the
+ * programs are found from any working directory. */
+static bool source_from_build(const char *build, char *out, size_t n) {
+  char path[PATH_MAX];
+  bench_fmt(path, sizeof path, "%s/meson-info/meson-info.json", build);
+  FILE *f = fopen(path, "r");
+  if (!f) return false;
+  char buf[8192];
+  size_t len = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[len] = '\0';
+  char *k = strstr(buf, "\"source\"");
+  if (!k) return false;
+  char *q = strchr(k + 8, '"');
+  char *e = q ? strchr(q + 1, '"') : NULL;
+  if (!q || !e) return false;
+  bench_fmt(out, n, "%.*s", (int)(e - q - 1), q + 1);
+  return true;
+}
+
+static bool tool_runs(char *const argv[], const bench_tools_t *t, char *version, size_t n) {
+  char scratch[PATH_MAX];
+  bench_fmt(scratch, sizeof scratch, "%s/.probe", t->work_dir);
+  bench_command_line(argv, scratch, version, n);
+  unlink(scratch);
+  return version[0] != '\0';
+}
+
+static void find_node(bench_tools_t *t) {
+  char ver[128];
+  bench_fmt(t->node, sizeof t->node, "node");
+  char *argv[] = {t->node, "--version", NULL};
+  char runner[PATH_MAX + 32];
+  bench_fmt(runner, sizeof runner, "%s/node/runner.mjs", t->src_dir);
+  if (!tool_runs(argv, t, ver, sizeof ver)) {
+    set_reason(BE_NODE, "%s", "node is not installed");
+  } else if (!is_file(runner)) {
+    set_reason(BE_NODE, "%s missing", runner);
+  } else {
+    bench_engines[BE_NODE].available = true;
+    bench_fmt(bench_engines[BE_NODE].how, BENCH_NOTE, "Node %s (V8), default tiers (Liftoff, then "
+             "TurboFan), testsuite/bench/node/runner.mjs", ver);
+  }
+  bench_engines[BE_NODE_TURBOFAN].available = bench_engines[BE_NODE].available;
+  bench_fmt(bench_engines[BE_NODE_TURBOFAN].reason, BENCH_NOTE, "%s", bench_engines[BE_NODE].reason);
+  bench_fmt(bench_engines[BE_NODE_TURBOFAN].how, BENCH_NOTE, "Node %s with --no-liftoff: "
+           "optimising tier (TurboFan) only", ver);
+}
+
+static void find_wasm2c(bench_tools_t *t) {
+  char ver[128];
+  static const char *const rt_dirs[] = {"/usr/share/wabt/wasm2c", "/usr/src/wasm2c"};
+  bench_fmt(t->wasm2c, sizeof t->wasm2c, "wasm2c");
+  char *argv[] = {t->wasm2c, "--version", NULL};
+  if (!tool_runs(argv, t, ver, sizeof ver)) {
+    set_reason(BE_WASM2C, "%s", "wasm2c (Debian package wabt) is not installed");
+    return;
+  }
+  for (size_t i = 0; i < sizeof rt_dirs / sizeof rt_dirs[0]; i++) {
+    char impl[PATH_MAX + 32];
+    bench_fmt(impl, sizeof impl, "%s/wasm-rt-impl.c", rt_dirs[i]);
+    if (is_file(impl)) bench_fmt(t->wasm2c_rt_dir, sizeof t->wasm2c_rt_dir, "%s", rt_dirs[i]);
+  }
+  if (!t->wasm2c_rt_dir[0]) {
+    set_reason(BE_WASM2C, "%s", "wabt's wasm-rt-impl.c not found");
+    return;
+  }
+  bench_engines[BE_WASM2C].available = true;
+  bench_fmt(bench_engines[BE_WASM2C].how, BENCH_NOTE, "wasm2c %s (wabt) + %s -O2, wabt's "
+           "wasm-rt-impl.c (guard pages) and the minimal WASI of testsuite/bench/wasm2c/", ver,
+           t->clang);
+}
+
+int bench_find_tools(bench_tools_t *t, const char *src_override, const char *swasmc_override) {
+  char self[PATH_MAX] = "";
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[n > 0 ? n : 0] = '\0';
+  char bin_dir[PATH_MAX], build[PATH_MAX + 16];
+  bench_fmt(bin_dir, sizeof bin_dir, "%s", self);
+  dirname(bin_dir);                                        /* build/tools/swasm */
+  bench_fmt(build, sizeof build, "%s/../..", bin_dir);      /* build */
+
+  const char *cc = getenv("CLANG");
+  bench_fmt(t->clang, sizeof t->clang, "%s", cc && *cc ? cc : "clang-19");
+  if (src_override) {
+    bench_fmt(t->src_dir, sizeof t->src_dir, "%s", src_override);
+  } else {
+    char src[PATH_MAX];
+    if (source_from_build(build, src, sizeof src))
+      bench_fmt(t->src_dir, sizeof t->src_dir, "%s/testsuite/bench", src);
+    else
+      bench_fmt(t->src_dir, sizeof t->src_dir, "testsuite/bench");
+  }
+  if (!is_dir(t->src_dir)) {
+    fprintf(stderr, "swasm bench: no benchmark directory %s (use --src DIR)\n", t->src_dir);
+    return -1;
+  }
+  char ver[128];
+  char *clang_argv[] = {t->clang, "--version", NULL};
+  if (!tool_runs(clang_argv, t, ver, sizeof ver)) {
+    fprintf(stderr, "swasm bench: %s does not run (set CLANG)\n", t->clang);
+    return -1;
+  }
+  bench_engines[BE_NATIVE].available = true;
+  bench_fmt(bench_engines[BE_NATIVE].how, BENCH_NOTE, "%s -O2 (%s)", t->clang, ver);
+
+  if (swasmc_override) bench_fmt(t->swasmc, sizeof t->swasmc, "%s", swasmc_override);
+  else bench_fmt(t->swasmc, sizeof t->swasmc, "%s/../swasmc/swasmc", bin_dir);
+  bench_fmt(t->rt_lib, sizeof t->rt_lib, "%s/runtime/libswasm-rt.a", build);
+  bench_fmt(t->rt_main_lib, sizeof t->rt_main_lib, "%s/runtime/wasi/libswasm-rt-main.a", build);
+  if (access(t->swasmc, X_OK) != 0) {
+    set_reason(BE_SWASM, "%s not found (use --swasmc PATH)", t->swasmc);
+  } else {
+    bench_engines[BE_SWASM].available = true;
+    bench_fmt(bench_engines[BE_SWASM].how, BENCH_NOTE, "swasmc -O2 FILE.wasm -o EXE (a native "
+             "WASI executable)");
+  }
+  find_node(t);
+  find_wasm2c(t);
+  return 0;
+}
+
+/* "// bench-KEY: value" directives at the start of a line. */
+static void read_directives(bench_prog_t *p) {
+  FILE *f = fopen(p->src, "r");
+  if (!f) return;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    static const struct { const char *key; size_t off, size; } keys[] = {
+      {"// bench-quick:", offsetof(bench_prog_t, quick_arg), sizeof ((bench_prog_t *)0)->quick_arg},
+      {"// bench-wasm-flags:", offsetof(bench_prog_t, wasm_flags), sizeof ((bench_prog_t *)0)->wasm_flags},
+      {"// bench-native-flags:", offsetof(bench_prog_t, native_flags), sizeof ((bench_prog_t *)0)->native_flags},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+      size_t kl = strlen(keys[i].key);
+      if (strncmp(line, keys[i].key, kl) != 0) continue;
+      const char *v = line + kl;
+      while (*v == ' ') v++;
+      bench_fmt((char *)p + keys[i].off, keys[i].size, "%s", v);
+    }
+  }
+  fclose(f);
+  /* A SIMD program without directives still needs the feature turned on. */
+  if (!p->wasm_flags[0] && strstr(p->name, "simd"))
+    bench_fmt(p->wasm_flags, sizeof p->wasm_flags, "-msimd128");
+}
+
+static bool listed(const char *only, const char *name) {
+  if (!only) return true;
+  size_t n = strlen(name);
+  for (const char *s = only; *s;) {
+    size_t len = strcspn(s, ",");
+    if (len == n && strncmp(s, name, n) == 0) return true;
+    s += len + (s[len] == ',');
+  }
+  return false;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(((const bench_prog_t *)a)->name, ((const bench_prog_t *)b)->name);
+}
+
+int bench_find_programs(const bench_tools_t *t, bench_prog_t *progs, int max, const char *only) {
+  DIR *d = opendir(t->src_dir);
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    size_t len = strlen(de->d_name);
+    if (len < 3 || len >= sizeof progs[0].name + 2 || strcmp(de->d_name + len - 2, ".c") != 0)
+      continue;
+    char name[64];
+    bench_fmt(name, sizeof name, "%.*s", (int)(len - 2), de->d_name);
+    if (!listed(only, name)) continue;
+    if (n == max) {
+      fprintf(stderr, "swasm bench: more than %d programs; ignoring %s\n", max, de->d_name);
+      continue;
+    }
+    bench_prog_t *p = &progs[n++];
+    memset(p, 0, sizeof *p);
+    bench_fmt(p->name, sizeof p->name, "%s", name);
+    bench_fmt(p->src, sizeof p->src, "%s/%s", t->src_dir, de->d_name);
+    read_directives(p);
+  }
+  closedir(d);
+  qsort(progs, (size_t)n, sizeof progs[0], by_name);
+  return n;
+}
+
+/* Splits flags on spaces into argv (the strings live in store). */
+static int add_words(char **argv, int argc, int max, char *store) {
+  for (char *w = strtok(store, " "); w && argc < max - 1; w = strtok(NULL, " ")) argv[argc++] = w;
+  return argc;
+}
+
+/* Runs a build step; on failure fills note with the step and the first line it printed. */
+static bool step(const bench_prog_t *p, char *const argv[], const char *what, const char *log,
+                 char *note, bench_run_t *r) {
+  bench_run_t local;
+  if (!r) r = &local;
+  if (bench_spawn(argv, log, log, 600, r) == 0 && r->status == 0) return true;
+  char first[200];
+  bench_first_line(log, first, sizeof first);
+  if (r->status == -1 || r->status == 127) bench_fmt(first, sizeof first, "%s did not start", argv[0]);
+  bench_fmt(note, BENCH_NOTE, "%s failed for %s: %s", what, p->name, first);
+  return false;
+}
+
+static void fail(bench_prog_t *p, bench_engine_id_t e, const char *note) {
+  p->res[e].state = BS_FAILED;
+  bench_fmt(p->res[e].note, BENCH_NOTE, "%s", note);
+}
+
+static void skip(bench_prog_t *p, bench_engine_id_t e, const char *note) {
+  p->res[e].state = BS_SKIPPED;
+  bench_fmt(p->res[e].note, BENCH_NOTE, "%s", note);
+}
+
+static void build_clang(const bench_tools_t *t, bench_prog_t *p, bool wasm, char *out, char *note,
+                        bool *ok) {
+  char flags[256], inc[PATH_MAX + 4], log[PATH_MAX + 16];
+  char *argv[48];
+  int argc = 0;
+  argv[argc++] = (char *)t->clang;
+  if (wasm) argv[argc++] = "--target=wasm32-wasi";
+  argv[argc++] = "-O2";
+  bench_fmt(inc, sizeof inc, "-I%s", t->src_dir);
+  argv[argc++] = inc;
+  bench_fmt(flags, sizeof flags, "%s", wasm ? p->wasm_flags : p->native_flags);
+  argc = add_words(argv, argc, 40, flags);
+  argv[argc++] = p->src;
+  argv[argc++] = "-o";
+  argv[argc++] = out;
+  argv[argc++] = "-lm";
+  argv[argc] = NULL;
+  bench_fmt(log, sizeof log, "%s/%s.log", p->dir, wasm ? "wasm" : "native");
+  *ok = step(p, argv, wasm ? "clang (wasm32-wasi)" : "clang (native)", log, note, NULL);
+}
+
+/* swasmc -O2 straight to an executable; until swasmc can write one, -c and a link with the
+ * runtime's WASI main by hand (the same code, the same runtime). */
+static void build_swasm(bench_tools_t *t, bench_prog_t *p) {
+  bench_result_t *res = &p->res[BE_SWASM];
+  char log[PATH_MAX + 16], obj[PATH_MAX + 16], note[BENCH_NOTE];
+  bench_fmt(res->exe, sizeof res->exe, "%s/swasm", p->dir);
+  bench_fmt(log, sizeof log, "%s/swasmc.log", p->dir);
+  bench_fmt(obj, sizeof obj, "%s/swasm.o", p->dir);
+  bench_run_t r;
+  if (!t->swasm_fallback) {
+    char *argv[] = {t->swasmc, "-O2", p->wasm, "-o", res->exe, NULL};
+    if (step(p, argv, "swasmc -O2", log, note, &r)) goto measured;
+    if (r.status != 2) { fail(p, BE_SWASM, note); return; }
+    /* Exit 2 is a usage error: this swasmc cannot write executables. */
+    if (!is_file(t->rt_lib) || !is_file(t->rt_main_lib)) {
+      set_reason(BE_SWASM, "%s", note);
+      skip(p, BE_SWASM, note);
+      return;
+    }
+    t->swasm_fallback = true;
+    bench_fmt(bench_engines[BE_SWASM].how, BENCH_NOTE, "swasmc -O2 -c FILE.wasm, linked by cc "
+             "with libswasm-rt-main.a and libswasm-rt.a (this swasmc cannot write executables "
+             "yet: the compile time is that of -c alone)");
+  }
+  {
+    char *argv[] = {t->swasmc, "-O2", "-c", p->wasm, "-o", obj, NULL};
+    if (!step(p, argv, "swasmc -O2 -c", log, note, &r)) { fail(p, BE_SWASM, note); return; }
+    char *link[] = {"cc", "-o", res->exe, obj, t->rt_main_lib, t->rt_lib, "-lm", "-ldl",
+                    "-lpthread", NULL};
+    bench_run_t lr;
+    bench_fmt(log, sizeof log, "%s/swasm-link.log", p->dir);
+    if (!step(p, link, "cc (link)", log, note, &lr)) { fail(p, BE_SWASM, note); return; }
+  }
+measured:
+  p->compile.measured = true;
+  p->compile.wall = r.wall;
+  p->compile.cpu = r.cpu;
+  p->compile.maxrss_kb = r.maxrss_kb;
+  res->state = BS_PENDING;
+}
+
+static void build_wasm2c(const bench_tools_t *t, bench_prog_t *p) {
+  bench_result_t *res = &p->res[BE_WASM2C];
+  char c_out[PATH_MAX + 16], log[PATH_MAX + 16], note[BENCH_NOTE];
+  char inc_dir[PATH_MAX + 4], inc_rt[PATH_MAX + 4], impl[PATH_MAX + 32], main_c[PATH_MAX + 32];
+  bench_fmt(c_out, sizeof c_out, "%s/w2c.c", p->dir);
+  bench_fmt(log, sizeof log, "%s/wasm2c.log", p->dir);
+  char *tr[] = {(char *)t->wasm2c, "-n", "bench", p->wasm, "-o", c_out, NULL};
+  if (!step(p, tr, "wasm2c", log, note, NULL)) { skip(p, BE_WASM2C, note); return; }
+  bench_fmt(res->exe, sizeof res->exe, "%s/wasm2c", p->dir);
+  bench_fmt(inc_dir, sizeof inc_dir, "-I%s", p->dir);
+  bench_fmt(inc_rt, sizeof inc_rt, "-I%s", t->wasm2c_rt_dir);
+  bench_fmt(impl, sizeof impl, "%s/wasm-rt-impl.c", t->wasm2c_rt_dir);
+  bench_fmt(main_c, sizeof main_c, "%s/wasm2c/wasi_main.c", t->src_dir);
+  char *cc[] = {(char *)t->clang, "-O2", "-w", inc_dir, inc_rt, c_out, main_c, impl, "-o",
+                res->exe, "-lm", NULL};
+  bench_fmt(log, sizeof log, "%s/wasm2c-cc.log", p->dir);
+  if (!step(p, cc, "clang of wasm2c's output", log, note, NULL)) {
+    skip(p, BE_WASM2C, note);
+    return;
+  }
+  res->state = BS_PENDING;
+}
+
+void bench_build(bench_tools_t *t, const bench_config_t *cfg, bench_prog_t *p) {
+  char note[BENCH_NOTE];
+  bool ok;
+  (void)cfg;
+  bench_fmt(p->dir, sizeof p->dir, "%s/%s", t->work_dir, p->name);
+  if (mkdir(p->dir, 0777) != 0 && errno != EEXIST) {
+    bench_fmt(note, sizeof note, "cannot create %s: %s", p->dir, strerror(errno));
+    for (int e = 0; e < BE_COUNT; e++) fail(p, e, note);
+    return;
+  }
+  for (int e = 0; e < BE_COUNT; e++) {
+    if (!bench_engines[e].selected) skip(p, e, "not selected");
+    else if (!bench_engines[e].available) skip(p, e, bench_engines[e].reason);
+  }
+  bench_fmt(p->res[BE_NATIVE].exe, sizeof p->res[BE_NATIVE].exe, "%s/native", p->dir);
+  build_clang(t, p, false, p->res[BE_NATIVE].exe, note, &ok);
+  if (!ok) fail(p, BE_NATIVE, note);
+
+  bench_fmt(p->wasm, sizeof p->wasm, "%s/%s.wasm", p->dir, p->name);
+  build_clang(t, p, true, p->wasm, note, &ok);
+  struct stat st;
+  p->wasm_bytes = ok && stat(p->wasm, &st) == 0 ? (long)st.st_size : 0;
+  for (int e = BE_SWASM; e < BE_COUNT; e++) {
+    if (p->res[e].state != BS_PENDING) continue;
+    if (!ok) { fail(p, e, note); continue; }
+    switch ((bench_engine_id_t)e) {
+    case BE_SWASM: build_swasm(t, p); break;
+    case BE_WASM2C: build_wasm2c(t, p); break;
+    default: bench_fmt(p->res[e].exe, sizeof p->res[e].exe, "%s", p->wasm); break;
+    }
+  }
+}
