@@ -152,6 +152,28 @@ static void declare_runtime(cg_module_t *cm) {
   declare_rt(cm, RT_CALL_HOST, "swasm_rt_call_host", v, (LLVMTypeRef[]){p, p}, 2);
 }
 
+static void build_tbaa(cg_module_t *cm) {
+  static const char *const names[] = {"wasm memory", "wasm global", "wasm table",
+                                      "swasm runtime"};
+  LLVMContextRef c = cm->ctx;
+  LLVMMetadataRef root_name = LLVMMDStringInContext2(c, "swasm tbaa", 10);
+  LLVMMetadataRef root = LLVMMDNodeInContext2(c, &root_name, 1);
+  LLVMMetadataRef zero = LLVMValueAsMetadata(cg_i64(cm, 0));
+  for (unsigned i = 0; i < 4; i++) {
+    LLVMMetadataRef ty_ops[] = {LLVMMDStringInContext2(c, names[i], strlen(names[i])), root,
+                                zero};
+    LLVMMetadataRef ty = LLVMMDNodeInContext2(c, ty_ops, 3);
+    LLVMMetadataRef tag_ops[] = {ty, ty, zero};
+    cm->tbaa[i] = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, tag_ops, 3));
+  }
+  cm->md_tbaa = LLVMGetMDKindIDInContext(c, "tbaa", 4);
+}
+
+LLVMValueRef cg_tbaa(cg_module_t *cm, LLVMValueRef access, cg_tbaa_t kind) {
+  LLVMSetMetadata(access, cm->md_tbaa, cm->tbaa[kind]);
+  return access;
+}
+
 bool cg_abi_init(cg_module_t *cm) {
   build_types(cm);
 #ifndef NDEBUG
@@ -160,6 +182,7 @@ bool cg_abi_init(cg_module_t *cm) {
   declare_runtime(cm);
   cm->md_invariant = LLVMGetMDKindIDInContext(cm->ctx, "invariant.load", 14);
   cm->md_empty = LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, NULL, 0));
+  build_tbaa(cm);
   return true;
 }
 
@@ -204,6 +227,7 @@ LLVMValueRef cg_load_field(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsign
   /* The data layout is set after codegen: state the C alignment (fields are natural). */
   LLVMTypeKind k = LLVMGetTypeKind(t);
   LLVMSetAlignment(v, k == LLVMIntegerTypeKind ? LLVMGetIntTypeWidth(t) / 8 : 8);
+  cg_tbaa(f->cm, v, TBAA_RUNTIME);
   if (invariant) cg_set_invariant(f->cm, v);
   return v;
 }
@@ -225,6 +249,7 @@ LLVMValueRef cg_load_ptr_elem(cg_func_t *f, LLVMValueRef base, uint32_t index, b
   LLVMValueRef p = cg_array_elem_ptr(f, cm->t_ptr, base, cg_i64(cm, index));
   LLVMValueRef v = LLVMBuildLoad2(cm->b, cm->t_ptr, p, name);
   LLVMSetAlignment(v, 8);
+  cg_tbaa(cm, v, TBAA_RUNTIME);
   if (invariant) cg_set_invariant(cm, v);
   return v;
 }

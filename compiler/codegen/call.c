@@ -49,11 +49,11 @@ static bool call_indirect(cg_func_t *f, uint32_t type, uint32_t table) {
   cg_trap_if(f, LLVMBuildICmp(b, LLVMIntUGE, index, size, ""), SWASM_TRAP_UNDEFINED_ELEMENT);
   LLVMValueRef elems = cg_load_field(f, cm->t_table, t, TABLE_ELEMS, false, "elems");
   LLVMValueRef slot = cg_array_elem_ptr(f, cm->t_ptr, elems, LLVMBuildZExt(b, index, cm->t_i64, ""));
-  LLVMValueRef ref = LLVMBuildLoad2(b, cm->t_ptr, slot, "ref");
+  LLVMValueRef ref = cg_tbaa(cm, LLVMBuildLoad2(b, cm->t_ptr, slot, "ref"), TBAA_TABLE);
   cg_trap_if(f, LLVMBuildIsNull(b, ref, ""), SWASM_TRAP_UNINITIALIZED);
   LLVMValueRef type_ids = cg_vmctx_field(f, VMCTX_TYPE_IDS, "type_ids");
   LLVMValueRef want_p = cg_array_elem_ptr(f, cm->t_i32, type_ids, cg_i64(cm, type));
-  LLVMValueRef want = LLVMBuildLoad2(b, cm->t_i32, want_p, "want");
+  LLVMValueRef want = cg_tbaa(cm, LLVMBuildLoad2(b, cm->t_i32, want_p, "want"), TBAA_RUNTIME);
   cg_set_invariant(cm, want);
   LLVMValueRef have = cg_load_field(f, cm->t_funcref, ref, FUNCREF_TYPE_ID, false, "type_id");
   cg_trap_if(f, LLVMBuildICmp(b, LLVMIntNE, have, want, ""), SWASM_TRAP_INDIRECT_TYPE);
@@ -65,6 +65,7 @@ static bool call_indirect(cg_func_t *f, uint32_t type, uint32_t table) {
 bool cg_emit_call(cg_func_t *f, const ir_instr_t *in) {
   cg_module_t *cm = f->cm;
   const swasm_module_t *m = cm->m;
+  f->has_calls = true;
   if (in->op == OP_CALL_INDIRECT)
     return call_indirect(f, in->u.call_indirect.type, in->u.call_indirect.table);
   uint32_t index = in->u.idx;

@@ -70,10 +70,17 @@ typedef struct cg_module {
   LLVMTypeRef rt_ty[RT_COUNT];
 
   unsigned md_invariant;   /* !invariant.load */
+  unsigned md_tbaa;        /* !tbaa */
   LLVMValueRef md_empty;
+  LLVMValueRef tbaa[4];    /* access tags, by cg_tbaa_t */
   swasm_arena_t *scratch;  /* per-function storage, reset between functions */
   unsigned simd_features;  /* simd_util.c: the target's SIMD_* features, computed on first use */
 } cg_module_t;
+
+/* Disjoint kinds of memory generated code touches, for type-based alias analysis: a store to
+ * linear memory never changes a global, a table slot or a runtime struct, so loads of those
+ * can be hoisted past it (and the other way round). */
+typedef enum cg_tbaa { TBAA_MEMORY, TBAA_GLOBAL, TBAA_TABLE, TBAA_RUNTIME } cg_tbaa_t;
 
 /* A control frame. */
 typedef enum cg_framekind { FR_BLOCK, FR_LOOP, FR_IF, FR_FUNC, FR_EXPR } cg_framekind_t;
@@ -116,6 +123,8 @@ typedef struct cg_func {
   uint32_t skip_depth;      /* blocks opened inside dead code */
   LLVMBasicBlockRef traps[SWASM_TRAP_COUNT];
   uint32_t offset;          /* of the instruction being translated, for diagnostics */
+  bool has_calls;           /* a call or call_indirect was emitted */
+  LLVMValueRef stack_check; /* the prologue's conditional branch to the trap */
   ir_reader_t *reader;
 } cg_func_t;
 
@@ -152,6 +161,8 @@ CG_HIDDEN LLVMValueRef cg_zero(cg_module_t *cm, uint8_t t);
 CG_HIDDEN LLVMValueRef cg_i32(cg_module_t *cm, uint32_t v);
 CG_HIDDEN LLVMValueRef cg_i64(cg_module_t *cm, uint64_t v);
 CG_HIDDEN void cg_set_invariant(cg_module_t *cm, LLVMValueRef load);
+/* Tags a load or store with its memory kind; returns it. */
+CG_HIDDEN LLVMValueRef cg_tbaa(cg_module_t *cm, LLVMValueRef access, cg_tbaa_t kind);
 
 /* ---- func.c: function skeletons, translation loop, stack, traps ------------------------------ */
 CG_HIDDEN bool cg_func_begin(cg_func_t *f, cg_module_t *cm, LLVMValueRef fn, int64_t index);

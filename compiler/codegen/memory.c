@@ -54,7 +54,7 @@ bool cg_emit_load(cg_func_t *f, const ir_instr_t *in) {
   bool narrow = LLVMGetTypeKind(rt) == LLVMIntegerTypeKind &&
                 LLVMGetIntTypeWidth(rt) != info->n * 8u;
   LLVMTypeRef lt = narrow ? LLVMIntTypeInContext(cm->ctx, info->n * 8u) : rt;
-  LLVMValueRef v = LLVMBuildLoad2(b, lt, p, "");
+  LLVMValueRef v = cg_tbaa(cm, LLVMBuildLoad2(b, lt, p, ""), TBAA_MEMORY);
   LLVMSetAlignment(v, 1);
   if (narrow)
     v = is_signed_load(in->op) ? LLVMBuildSExt(b, v, rt, "") : LLVMBuildZExt(b, v, rt, "");
@@ -70,7 +70,7 @@ bool cg_emit_store(cg_func_t *f, const ir_instr_t *in) {
   LLVMTypeRef vt = LLVMTypeOf(v);
   if (LLVMGetTypeKind(vt) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(vt) != info->n * 8u)
     v = LLVMBuildTrunc(b, v, LLVMIntTypeInContext(cm->ctx, info->n * 8u), "");
-  LLVMSetAlignment(LLVMBuildStore(b, v, p), 1);
+  LLVMSetAlignment(cg_tbaa(cm, LLVMBuildStore(b, v, p), TBAA_MEMORY), 1);
   return true;
 }
 

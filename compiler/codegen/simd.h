@@ -74,6 +74,9 @@ CG_HIDDEN LLVMValueRef cg_simd_mask(cg_func_t *f, LLVMValueRef cond, cg_shape_t 
 /* Shared lowerings (simd_float.c, simd_lane.c, simd_int.c) the relaxed forms reuse. */
 CG_HIDDEN LLVMValueRef cg_simd_swizzle(cg_func_t *f, LLVMValueRef a, LLVMValueRef s,
                                        bool relaxed);
+/* (p a b) ? a : b for float vectors: minps/maxps on x86 for olt/ogt. */
+CG_HIDDEN LLVMValueRef cg_simd_select_cmp(cg_func_t *f, LLVMRealPredicate p, LLVMValueRef a,
+                                          LLVMValueRef b);
 CG_HIDDEN LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b,
                                          cg_shape_t s, bool max);
 CG_HIDDEN LLVMValueRef cg_simd_q15mulr(cg_func_t *f, LLVMValueRef a, LLVMValueRef b,

@@ -8,11 +8,20 @@
 static cg_shape_t int_shape(cg_shape_t s) { return s == SH_F32 ? SH_I32 : SH_I64; }
 static unsigned payload_shift(cg_shape_t s) { return s == SH_F32 ? 10 : 13; }
 
-/* lhs < rhs ? lhs : rhs style selects: (pred a b) ? a : b. These are exactly minps/maxps
- * (which return their second operand on a NaN or equal zeros), and on NEON fcmp + bsl. */
+/* (pred a b) ? a : b. On x86 this is exactly minps/maxps (pred olt/ogt: the second operand
+ * on a NaN or equal zeros), called as intrinsics: as a select, LLVM folds the bitcasts around
+ * f64x2 lanes into an integer select and loses minpd/maxpd. On NEON it is fcmp + bsl. */
 static LLVMValueRef select_cmp(cg_func_t *f, LLVMRealPredicate p, LLVMValueRef a,
                                LLVMValueRef b) {
   LLVMBuilderRef bd = f->cm->b;
+  if (cg_simd_has(f->cm, SIMD_X86) && (p == LLVMRealOLT || p == LLVMRealOGT)) {
+    bool f32 = LLVMGetVectorSize(LLVMTypeOf(a)) == 4;
+    static const char *const names[2][2] = {
+        {"llvm.x86.sse2.min.pd", "llvm.x86.sse2.max.pd"},
+        {"llvm.x86.sse.min.ps", "llvm.x86.sse.max.ps"}};
+    LLVMValueRef args[] = {a, b};
+    return cg_simd_call(f, names[f32][p == LLVMRealOGT], NULL, 0, args, 2);
+  }
   return LLVMBuildSelect(bd, LLVMBuildFCmp(bd, p, a, b, ""), a, b, "");
 }
 
@@ -53,6 +62,11 @@ static LLVMValueRef x86_max(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_sha
   return quiet_nans(f, cg_simd_as(f, r, is), s);
 }
 
+LLVMValueRef cg_simd_select_cmp(cg_func_t *f, LLVMRealPredicate p, LLVMValueRef a,
+                                LLVMValueRef b) {
+  return select_cmp(f, p, a, b);
+}
+
 LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s,
                                bool max) {
   if (cg_simd_has(f->cm, SIMD_X86)) return max ? x86_max(f, a, b, s) : x86_min(f, a, b, s);
@@ -85,8 +99,8 @@ static LLVMValueRef binary(cg_func_t *f, unsigned op, LLVMValueRef a, LLVMValueR
   case OP_F32X4_MIN: case OP_F64X2_MIN: return cg_simd_fmin_fmax(f, a, b, s, false);
   case OP_F32X4_MAX: case OP_F64X2_MAX: return cg_simd_fmin_fmax(f, a, b, s, true);
   case OP_F32X4_PMIN: case OP_F64X2_PMIN: return select_cmp(f, LLVMRealOLT, b, a);
-  default: /* pmax: a < b ? b : a */
-    return LLVMBuildSelect(bd, LLVMBuildFCmp(bd, LLVMRealOLT, a, b, ""), b, a, "");
+  default: /* pmax: a < b ? b : a, which is b > a ? b : a */
+    return select_cmp(f, LLVMRealOGT, b, a);
   }
 }
 

@@ -39,10 +39,8 @@ static LLVMValueRef laneselect(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, LLV
  * deterministic wasm min/max at the same cost. */
 static LLVMValueRef relaxed_minmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s,
                                    bool max) {
-  LLVMBuilderRef bd = f->cm->b;
   if (!cg_simd_has(f->cm, SIMD_X86)) return cg_simd_fmin_fmax(f, a, b, s, max);
-  LLVMValueRef c = LLVMBuildFCmp(bd, max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
-  return LLVMBuildSelect(bd, c, a, b, "");
+  return cg_simd_select_cmp(f, max ? LLVMRealOGT : LLVMRealOLT, a, b);
 }
 
 /* i16x8.relaxed_dot_i8x16_i7x16_s: pairs of a (signed) * b (7-bit) products. pmaddubsw reads b

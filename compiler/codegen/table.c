@@ -24,11 +24,11 @@ bool cg_emit_table(cg_func_t *f, const ir_instr_t *in) {
   switch (in->op) {
   case OP_TABLE_GET: {
     LLVMValueRef slot = elem_slot(f, in->u.idx, cg_pop(f));
-    return cg_push(f, LLVMBuildLoad2(b, cm->t_ptr, slot, ""));
+    return cg_push(f, cg_tbaa(cm, LLVMBuildLoad2(b, cm->t_ptr, slot, ""), TBAA_TABLE));
   }
   case OP_TABLE_SET: {
     LLVMValueRef v = cg_pop(f);
-    LLVMBuildStore(b, v, elem_slot(f, in->u.idx, cg_pop(f)));
+    cg_tbaa(cm, LLVMBuildStore(b, v, elem_slot(f, in->u.idx, cg_pop(f))), TBAA_TABLE);
     return true;
   }
   case OP_TABLE_SIZE:

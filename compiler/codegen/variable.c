@@ -22,13 +22,13 @@ bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
     return true;
   case OP_GLOBAL_GET: {
     LLVMTypeRef t = cg_valtype(cm, cm->m->globals[i].type);
-    LLVMValueRef v = LLVMBuildLoad2(b, t, global_cell(f, i), "");
+    LLVMValueRef v = cg_tbaa(cm, LLVMBuildLoad2(b, t, global_cell(f, i), ""), TBAA_GLOBAL);
     LLVMSetAlignment(v, 8);
     return cg_push(f, v);
   }
   case OP_GLOBAL_SET: {
     LLVMValueRef v = cg_pop(f);
-    LLVMSetAlignment(LLVMBuildStore(b, v, global_cell(f, i)), 8);
+    LLVMSetAlignment(cg_tbaa(cm, LLVMBuildStore(b, v, global_cell(f, i)), TBAA_GLOBAL), 8);
     return true;
   }
   default:

@@ -213,60 +213,61 @@ static int walk_enter(walk_t *k, const char *comp, char *buf, const char *rest,
   return splice_target(buf, target, (size_t)n, rest);
 }
 
+/* Takes the component at buf[*pos]: "." stays, ".." leaves the directory entered last (never
+ * the root), a name is entered. Returns an errno. */
+static int walk_step(walk_t *k, char *buf, size_t *pos, char *comp, char *target) {
+  size_t start = *pos, end = start;
+  while (buf[end] && buf[end] != '/')
+    end++;
+  size_t len = end - start;
+  *pos = end;
+  if (len == 1 && buf[start] == '.')
+    return WASI_ESUCCESS;
+  if (len == 2 && buf[start] == '.' && buf[start + 1] == '.') {
+    if (k->depth == 0)
+      return WASI_ENOTCAPABLE;
+    close(k->fds[k->depth--]);
+    return WASI_ESUCCESS;
+  }
+  if (len > NAME_LEN)
+    return WASI_ENAMETOOLONG;
+  memcpy(comp, buf + start, len);
+  comp[len] = 0;
+  size_t before = k->depth;
+  int e = walk_enter(k, comp, buf, buf + end, target);
+  if (k->depth == before)
+    *pos = 0;                /* a symlink: carry on from its target, spliced in front */
+  return e;
+}
+
 /* Walks path (a directory) from root; returns a new O_PATH fd, or -(WASI errno). */
 static int walk_dir(int root, const char *path) {
-  char *buf = malloc(2 * PATH_BUF + NAME_LEN + 1);
-  if (!buf)
-    return -WASI_ENOMEM;
-  char *target = buf + PATH_BUF, *comp = target + PATH_BUF;
   size_t plen = strlen(path);
-  if (plen >= PATH_BUF) {
-    free(buf);
+  if (plen >= PATH_BUF)
     return -WASI_ENAMETOOLONG;
-  }
-  memcpy(buf, path, plen + 1);
+  char *buf = malloc(2 * PATH_BUF + NAME_LEN + 1);
   walk_t k = {malloc(16 * sizeof(int)), 0, 16, 0};
-  int e = k.fds ? WASI_ESUCCESS : WASI_ENOMEM;
-  if (k.fds)
+  int e = buf && k.fds ? WASI_ESUCCESS : WASI_ENOMEM;
+  if (e == WASI_ESUCCESS) {
+    memcpy(buf, path, plen + 1);
     k.fds[0] = root;         /* borrowed */
+  }
+  char *target = buf ? buf + PATH_BUF : NULL, *comp = buf ? target + PATH_BUF : NULL;
   size_t pos = 0;
   while (e == WASI_ESUCCESS) {
     while (buf[pos] == '/')
       pos++;
     if (!buf[pos])
       break;
-    size_t end = pos;
-    while (buf[end] && buf[end] != '/')
-      end++;
-    size_t len = end - pos;
-    if (len == 1 && buf[pos] == '.') {
-      pos = end;
-    } else if (len == 2 && buf[pos] == '.' && buf[pos + 1] == '.') {
-      if (k.depth == 0) {
-        e = WASI_ENOTCAPABLE;
-      } else {
-        close(k.fds[k.depth--]);
-        pos = end;
-      }
-    } else if (len > NAME_LEN) {
-      e = WASI_ENAMETOOLONG;
-    } else {
-      memcpy(comp, buf + pos, len);
-      comp[len] = 0;
-      size_t before = k.depth;
-      e = walk_enter(&k, comp, buf, buf + end, target);
-      pos = k.depth > before ? end : 0;   /* a symlink restarts at the spliced target */
-    }
+    e = walk_step(&k, buf, &pos, comp, target);
   }
   int fd = -1;
-  if (e == WASI_ESUCCESS) {
-    if (k.depth == 0) {
-      fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0)
-        e = wasi_errno(errno);
-    } else {
-      fd = k.fds[k.depth--];
-    }
+  if (e == WASI_ESUCCESS && k.depth > 0) {
+    fd = k.fds[k.depth--];
+  } else if (e == WASI_ESUCCESS) {
+    fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      e = wasi_errno(errno);
   }
   walk_free(&k);
   free(buf);

@@ -267,7 +267,7 @@ static void test_link(const swasm_module_t *m, const char *dir) {
     check(false, "compile for linking: %s", d.message);
     return;
   }
-  char path[512];
+  char path[1024];
   snprintf(path, sizeof path, "%s/a.so", dir);
   check(swasm_link_shared(&obj, path, NULL, &d) == SWASM_OK && is_shared_object(path),
         "link_shared makes a shared object: %s", d.message);
@@ -285,7 +285,7 @@ static void test_link(const swasm_module_t *m, const char *dir) {
 }
 
 static void test_cache(const swasm_module_t *m, const char *dir) {
-  char cache[512], p1[1024], p2[1024], p3[1024];
+  char cache[1024], p1[1024], p2[1024], p3[1024];
   snprintf(cache, sizeof cache, "%s/cache/nested", dir);
   setenv("SWASM_CACHE_DIR", cache, 1);
   swasm_compile_opts_t o;
@@ -315,7 +315,7 @@ static void test_cache(const swasm_module_t *m, const char *dir) {
 /* Runs argv with stdout and stderr in files under dir; returns the exit status. */
 static int run(const char *dir, char *const argv[], char *out, size_t osize, char *err,
                size_t esize) {
-  char po[512], pe[512];
+  char po[1024], pe[1024];
   snprintf(po, sizeof po, "%s/stdout", dir);
   snprintf(pe, sizeof pe, "%s/stderr", dir);
   pid_t pid = fork();
@@ -353,7 +353,7 @@ static void write_text(const char *path, const char *text) {
 
 /* Output to a pipe (as to /dev/null) is written in place, never renamed over. */
 static void test_special_output(const char *swasmc, const char *dir, const char *in) {
-  char fifo[512], out[256], err[2048];
+  char fifo[1024], out[256], err[2048];
   snprintf(fifo, sizeof fifo, "%s/fifo", dir);
   const char *modes[] = {"-c", "-shared"};
   for (int i = 0; i < 2; i++) {
@@ -378,7 +378,7 @@ static void test_special_output(const char *swasmc, const char *dir, const char 
 }
 
 static void test_swasmc(const char *swasmc, const char *dir) {
-  char in[512], obj[512], bad[512], out[8192], err[2048];
+  char in[1024], obj[1024], bad[1024], out[8192], err[2048];
   snprintf(in, sizeof in, "%s/add.wat", dir);
   snprintf(obj, sizeof obj, "%s/add.o", dir);
   snprintf(bad, sizeof bad, "%s/bad.wat", dir);
@@ -410,7 +410,7 @@ static void test_swasmc(const char *swasmc, const char *dir) {
 }
 
 static void test_run_shards(const char *swasm, const char *dir) {
-  char in[512], out[256], err[2048], want[64];
+  char in[1024], out[256], err[2048], want[64];
   snprintf(in, sizeof in, "%s/chain.wat", dir);
   char *wat = chain_wat();
   if (!wat) return;
@@ -425,7 +425,7 @@ static void test_run_shards(const char *swasm, const char *dir) {
 }
 
 static void test_run(const char *swasm, const char *dir) {
-  char in[512], out[4096], err[2048];
+  char in[1024], out[4096], err[2048];
   snprintf(in, sizeof in, "%s/add.wat", dir);
   static const struct { const char *args[6]; int status; const char *out, *err; } cases[] = {
     {{"--invoke", "add", "2", "3"}, 0, "5\n", ""},
