@@ -152,14 +152,46 @@ static bool setup_locals(cg_func_t *f, const swasm_func_t *fn) {
   return true;
 }
 
-/* Deep recursion must trap cleanly: compare the frame address with the limit. */
+/* Deep recursion must trap cleanly: compare the stack pointer with the limit. stacksave reads
+ * the stack pointer without forcing a frame pointer the way frameaddress does. */
 static void stack_check(cg_func_t *f) {
   cg_module_t *cm = f->cm;
-  LLVMValueRef zero = cg_i32(cm, 0);
-  LLVMValueRef fa = cg_call_intrinsic(f, "llvm.frameaddress", cm->t_ptr, &zero, 1);
-  LLVMValueRef sp = LLVMBuildPtrToInt(cm->b, fa, cm->t_i64, "sp");
+  LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", cm->t_ptr, NULL, 0);
+  LLVMValueRef spi = LLVMBuildPtrToInt(cm->b, sp, cm->t_i64, "sp");
   LLVMValueRef limit = cg_vmctx_field(f, VMCTX_STACK_LIMIT, "stack_limit");
-  cg_trap_if(f, LLVMBuildICmp(cm->b, LLVMIntULT, sp, limit, ""), SWASM_TRAP_STACK_EXHAUSTED);
+  LLVMValueRef below = LLVMBuildICmp(cm->b, LLVMIntULT, spi, limit, "");
+  LLVMBasicBlockRef ok = cg_new_block(f, "");
+  f->stack_check = LLVMBuildCondBr(cm->b, below, cg_trap_block(f, SWASM_TRAP_STACK_EXHAUSTED), ok);
+  LLVMPositionBuilderAtEnd(cm->b, ok);
+}
+
+static void erase_dead(LLVMValueRef v) {
+  if (!LLVMIsAInstruction(v) || LLVMGetFirstUse(v)) return;
+  int n = LLVMGetNumOperands(v);
+  LLVMValueRef ops[4];
+  for (int i = 0; i < n && i < 4; i++) ops[i] = LLVMGetOperand(v, i);
+  LLVMInstructionEraseFromParent(v);
+  for (int i = 0; i < n && i < 4; i++) erase_dead(ops[i]);
+}
+
+/* A function that calls nobody cannot recurse, and a small one cannot use more than the
+ * runtime's margin below the limit (256 KiB): its stack check goes. Inlined into callers,
+ * the check would otherwise be repeated in their loops. */
+static void drop_leaf_stack_check(cg_func_t *f, const swasm_func_t *fn) {
+  uint64_t estimate = 16 * ((uint64_t)(fn->body_end - fn->body_offset) + f->nlocals);
+  if (f->has_calls || !f->stack_check || estimate > 64 * 1024) return;
+  LLVMValueRef br = f->stack_check;
+  LLVMValueRef cond = LLVMGetCondition(br);
+  LLVMBasicBlockRef ok = LLVMGetSuccessor(br, 1);
+  LLVMBasicBlockRef bb = LLVMGetInstructionParent(br);
+  LLVMInstructionEraseFromParent(br);
+  erase_dead(cond);
+  LLVMBuilderRef b = f->cm->phib;
+  LLVMPositionBuilderAtEnd(b, bb);
+  LLVMBuildBr(b, ok);
+  LLVMDeleteBasicBlock(f->traps[SWASM_TRAP_STACK_EXHAUSTED]);
+  f->traps[SWASM_TRAP_STACK_EXHAUSTED] = NULL;
+  f->stack_check = NULL;
 }
 
 bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
@@ -181,6 +213,7 @@ bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
     f.frames[0].cont = cg_new_block(&f, "return");
     ok = cg_translate(&f, fn->body_offset, fn->body_end);
   }
+  if (ok) drop_leaf_stack_check(&f, fn);
   cg_func_end(&f);
   return ok;
 }

@@ -156,17 +156,14 @@ static LLVMValueRef x86_trunc_f64_u(cg_func_t *f, LLVMValueRef x) {
  * (fcvtzs/fcvtzu saturate and send NaN to 0) and narrows with saturation. */
 static LLVMValueRef trunc_f64_zero(cg_func_t *f, LLVMValueRef x, bool sign) {
   cg_module_t *cm = f->cm;
-  LLVMBuilderRef bd = cm->b;
   const char *name = sign ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
   LLVMTypeRef t2 = LLVMVectorType(cm->t_i32, 2);
   if (cg_simd_has(cm, SIMD_A64)) {
     LLVMTypeRef tys[] = {cg_simd_type(cm, SH_I64), LLVMTypeOf(x)};
     LLVMValueRef w = cg_simd_call(f, name, tys, 2, &x, 1);
-    w = sign ? cg_simd_call2(f, "llvm.smax", w, cg_simd_const(cm, SH_I64, 0xffffffff80000000ull))
-             : w;
-    w = cg_simd_call2(f, sign ? "llvm.smin" : "llvm.umin", w,
-                      cg_simd_const(cm, SH_I64, sign ? 0x7fffffff : 0xffffffff));
-    return with_zero_high(f, LLVMBuildTrunc(bd, w, t2, ""));
+    w = cg_call_intrinsic(f, sign ? "llvm.aarch64.neon.sqxtn" : "llvm.aarch64.neon.uqxtn", t2,
+                          &w, 1);
+    return with_zero_high(f, w);
   }
   LLVMTypeRef tys[] = {t2, LLVMTypeOf(x)};
   return with_zero_high(f, cg_simd_call(f, name, tys, 2, &x, 1));

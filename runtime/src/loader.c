@@ -159,9 +159,17 @@ SWASM_API swasm_loaded_t *swasm_load(const char *path, swasm_error_t *err) {
     rt_fail(err, "cannot load %s: %s", path, why);
     return NULL;
   }
-  const swasm_module_desc_t *desc = os_dlsym(lib, SWASM_DESC_SYMBOL);
+  size_t size;
+  const swasm_module_desc_t *desc = os_dlsym(lib, SWASM_DESC_SYMBOL, &size);
   if (!desc) {
     rt_fail(err, "%s is not a swasm module: it has no symbol %s", path, SWASM_DESC_SYMBOL);
+    os_dlclose(lib);
+    return NULL;
+  }
+  /* A descriptor of another layout would be read past its end: refuse it before looking. */
+  if (size && size != sizeof *desc) {
+    rt_fail(err, "%s: its module descriptor has %zu bytes, this runtime's has %zu: it was "
+            "compiled for another runtime version", path, size, sizeof *desc);
     os_dlclose(lib);
     return NULL;
   }

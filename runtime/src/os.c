@@ -1,5 +1,6 @@
 /* os.c - the runtime's platform layer: address space, thread stacks, signals and dlopen (POSIX). */
 #include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -171,8 +172,14 @@ void *os_dlopen(const char *path, char *why, size_t why_len) {
   return lib;
 }
 
-void *os_dlsym(void *lib, const char *name) {
-  return dlsym(lib, name);
+void *os_dlsym(void *lib, const char *name, size_t *size) {
+  void *p = dlsym(lib, name);
+  const ElfW(Sym) *sym = NULL;
+  Dl_info info;
+  *size = 0;
+  if (p && dladdr1(p, &info, (void **)&sym, RTLD_DL_SYMENT) && sym)
+    *size = sym->st_size;
+  return p;
 }
 
 void os_dlclose(void *lib) {

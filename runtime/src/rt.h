@@ -19,7 +19,7 @@ typedef void (*os_fault_fn)(int sig, void *addr, void *uctx);
 bool os_fault_handlers_install(os_fault_fn fn);       /* SIGSEGV and SIGBUS, on the altstack */
 void os_fault_chain(int sig, void *info, void *uctx); /* previous handler, or the default */
 void *os_dlopen(const char *path, char *why, size_t why_len);
-void *os_dlsym(void *lib, const char *name);
+void *os_dlsym(void *lib, const char *name, size_t *size); /* size: 0 if unknown */
 void os_dlclose(void *lib);
 
 /* ---- error.c ---- */

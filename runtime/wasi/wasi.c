@@ -128,8 +128,11 @@ static bool init_args(swasm_wasi_t *w, const swasm_wasi_config_t *cfg, swasm_err
 }
 
 SWASM_API swasm_wasi_t *swasm_wasi_new(const swasm_wasi_config_t *cfg, swasm_error_t *err) {
-  if (err)
+  if (err) {
+    err->trap = SWASM_TRAP_NONE;
+    err->exit_code = 0;
     err->message[0] = 0;
+  }
   swasm_wasi_t *w = calloc(1, sizeof *w);
   if (!w) {
     fail(err, "WASI: %s", "out of memory");

@@ -262,7 +262,7 @@ int wasi_fd_add(swasm_wasi_t *w, int h, uint8_t type, uint64_t rights, uint64_t 
 void wasi_fd_release(wasi_fd_t *f);
 /* The WASI file type of a host st_mode. */
 uint8_t wasi_filetype(unsigned mode);
-/* The rights a fresh fd of this type may hold; is_tty drops seeking. */
+/* The rights a fresh fd of this type may hold; stream: no seeking (terminals, pipes). */
 uint64_t wasi_type_rights(uint8_t type, bool stream);
 /* Opens the preopens and the standard streams; false with err filled. */
 bool wasi_fds_init(swasm_wasi_t *w, const swasm_wasi_config_t *cfg, swasm_error_t *err);
@@ -294,7 +294,7 @@ int wasi_open_beneath(swasm_wasi_t *w, const wasi_fd_t *f, const char *path, boo
 /* Closes a wasi_path_t's directory. */
 void wasi_path_done(wasi_path_t *r);
 
-/* ---- filestat.c ---- */
+/* ---- fd_meta.c: shared with path.c ---- */
 
 /* Writes a host stat as a witx filestat at guest address p (already checked). */
 struct stat;

@@ -899,7 +899,7 @@ static void test_explicit_bounds(swasm_host_func_t *inc) {
   swasm_unload(l);
 }
 
-static void test_loader(const char *so_path) {
+static void test_loader(const char *so_path, const char *short_path) {
   swasm_error_t err;
   CHECK(!swasm_load("/nonexistent/x.so", &err) && strstr(err.message, "/nonexistent/x.so"));
   swasm_module_desc_t d = module_a();
@@ -921,6 +921,9 @@ static void test_loader(const char *so_path) {
   d.nimported_funcs = 0;
   CHECK(!swasm_load_desc(&d, &err) && strstr(err.message, "corrupt"));
 
+  if (short_path) {
+    CHECK(!swasm_load(short_path, &err) && strstr(err.message, "another runtime version"));
+  }
   if (!so_path)
     return;
   l = swasm_load(so_path, &err);
@@ -1031,7 +1034,7 @@ int main(int argc, char **argv) {
   }
   test_linking_host_objects();
   test_explicit_bounds(inc);
-  test_loader(argc > 1 ? argv[1] : NULL);
+  test_loader(argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL);
   swasm_unload(a_loaded);
   swasm_host_func_free(inc);
 

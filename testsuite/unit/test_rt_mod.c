@@ -2,6 +2,11 @@
  * swasm_load and that swasm_rt_* bind to the loading executable's symbols. */
 #include "test_rt_fake.h"
 
+#ifdef TEST_RT_SHORT_DESC
+/* A descriptor of some older, shorter layout, which the loader must refuse without reading. */
+__attribute__((visibility("default"))) const uint32_t swasm_module_desc[4] = { SWASM_ABI_VERSION };
+#else
+
 static int32_t mod_add(swasm_vmctx_t *ctx, int32_t x, int32_t y) {
   return x + y + ctx->globals[0]->i32;
 }
@@ -50,3 +55,4 @@ __attribute__((visibility("default"))) const swasm_module_desc_t swasm_module_de
   .host_thunks = host_thunks,
   .init = mod_init,
 };
+#endif

@@ -11,10 +11,12 @@
 #   testsuite/wasi/run.sh BUILD_DIR [TEST...]
 #
 # Other directives: "// ARGS:" (shell words), "// ENV: NAME=VALUE ...", "// STDIN:" (printf %b).
-# The last line is "N passed, N failed, N skipped".
+# Environment: KEEP=1 keeps the work directory; SWASM=path another swasm; LDFLAGS extra link
+# flags for the executables (-fsanitize=... with a sanitizer build). The last line is
+# "N passed, N failed, N skipped".
 set -u
 if [ $# -lt 1 ]; then
-  sed -n '2,15p' "$0"
+  sed -n '2,16p' "$0"
   exit 2
 fi
 build=$(cd "$1" && pwd) || exit 2
@@ -149,7 +151,7 @@ for name in "${tests[@]}"; do
   if [ $run_supports_wasi = 1 ]; then
     envflags=()
     for kv in $(directive ENV "$src"); do envflags+=(--env "$kv"); done
-    run_in "$name" run "$src" "$swasm" run --dir @SANDBOX@::/sandbox "${envflags[@]}" "$wasm"
+    run_in "$name" run "$src" "$swasm" run --dir @SANDBOX@::/sandbox "${envflags[@]}" "$wasm" --
   else
     report "$name" run skip "swasm run has no --dir yet"
   fi
