@@ -152,6 +152,8 @@ static void declare_runtime(cg_module_t *cm) {
   declare_rt(cm, RT_CALL_HOST, "swasm_rt_call_host", v, (LLVMTypeRef[]){p, p}, 2);
 }
 
+static void vmctx_sizes(cg_module_t *cm);
+
 static void build_tbaa(cg_module_t *cm) {
   static const char *const names[] = {"wasm memory", "wasm global", "wasm table",
                                       "swasm runtime"};
@@ -183,6 +185,10 @@ bool cg_abi_init(cg_module_t *cm) {
   cm->md_invariant = LLVMGetMDKindIDInContext(cm->ctx, "invariant.load", 14);
   cm->md_empty = LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, NULL, 0));
   build_tbaa(cm);
+  cm->md_deref = LLVMGetMDKindIDInContext(cm->ctx, "dereferenceable", 15);
+  cm->md_align = LLVMGetMDKindIDInContext(cm->ctx, "align", 5);
+  cm->md_noundef = LLVMGetMDKindIDInContext(cm->ctx, "noundef", 7);
+  vmctx_sizes(cm);
   return true;
 }
 
@@ -233,8 +239,88 @@ LLVMValueRef cg_load_field(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsign
 }
 
 /* Every vmctx field but stack_limit is invariant once init has run. */
+/* Moves the builder into the entry block, before its terminator if it has one; returns the
+ * block to go back to. */
+static LLVMBasicBlockRef enter_entry(cg_func_t *f) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMBasicBlockRef cur = LLVMGetInsertBlock(b);
+  LLVMValueRef term = LLVMGetBasicBlockTerminator(f->entry);
+  if (term)
+    LLVMPositionBuilderBefore(b, term);
+  else
+    LLVMPositionBuilderAtEnd(b, f->entry);
+  return cur;
+}
+
+static void leave_entry(cg_func_t *f, LLVMBasicBlockRef cur) {
+  LLVMPositionBuilderAtEnd(f->cm->b, cur);
+}
+
 LLVMValueRef cg_vmctx_field(cg_func_t *f, unsigned idx, const char *name) {
-  return cg_load_field(f, f->cm->t_vmctx, f->vmctx, idx, idx != VMCTX_STACK_LIMIT, name);
+  if (idx == VMCTX_STACK_LIMIT)
+    return cg_load_field(f, f->cm->t_vmctx, f->vmctx, idx, false, name);
+  if (f->vmctx_cache[idx]) return f->vmctx_cache[idx];
+  LLVMBasicBlockRef cur = enter_entry(f);
+  LLVMValueRef v = cg_load_field(f, f->cm->t_vmctx, f->vmctx, idx, true, name);
+  cg_set_deref(f->cm, v, f->cm->vmctx_deref[idx]);
+  leave_entry(f, cur);
+  return f->vmctx_cache[idx] = v;
+}
+
+/* (*cache)[i], loading it in the entry block from vmctx field `field` [i] the first time. */
+static LLVMValueRef cached_elem(cg_func_t *f, LLVMValueRef **cache, uint32_t count, unsigned field,
+                                uint32_t i, uint64_t deref, const char *name) {
+  if (!*cache && !(*cache = cg_scratch(f, sizeof **cache * count))) return NULL;
+  if ((*cache)[i]) return (*cache)[i];
+  LLVMValueRef array = cg_vmctx_field(f, field, "");
+  LLVMBasicBlockRef cur = enter_entry(f);
+  LLVMValueRef v = cg_load_ptr_elem(f, array, i, deref, name);
+  leave_entry(f, cur);
+  return (*cache)[i] = v;
+}
+
+LLVMValueRef cg_global_cell(cg_func_t *f, uint32_t g) {
+  return cached_elem(f, &f->global_cells, f->cm->m->nglobals, VMCTX_GLOBALS, g,
+                     sizeof(swasm_val_t), "cell");
+}
+
+LLVMValueRef cg_table_struct(cg_func_t *f, uint32_t t) {
+  return cached_elem(f, &f->table_structs, f->cm->m->ntables, VMCTX_TABLES, t,
+                     sizeof(cg_rt_table_t), "table");
+}
+
+LLVMValueRef cg_memory_struct(cg_func_t *f, uint32_t mem) {
+  if (mem == 0) return cg_vmctx_field(f, VMCTX_MEM0, "mem0");
+  return cached_elem(f, &f->memory_structs, f->cm->m->nmemories, VMCTX_MEMORIES, mem,
+                     sizeof(swasm_memory_t), "memory");
+}
+
+/* The base never moves once allocated. */
+LLVMValueRef cg_memory_base(cg_func_t *f, uint32_t mem) {
+  if (mem == 0) return cg_vmctx_field(f, VMCTX_MEM0_BASE, "mem0_base");
+  if (!f->memory_bases &&
+      !(f->memory_bases = cg_scratch(f, sizeof *f->memory_bases * f->cm->m->nmemories)))
+    return NULL;
+  if (f->memory_bases[mem]) return f->memory_bases[mem];
+  LLVMValueRef ms = cg_memory_struct(f, mem);
+  LLVMBasicBlockRef cur = enter_entry(f);
+  LLVMValueRef v = cg_load_field(f, f->cm->t_memory, ms, MEMORY_BASE, true, "base");
+  leave_entry(f, cur);
+  return f->memory_bases[mem] = v;
+}
+
+/* The sizes of what vmctx's pointers point to, from the module's counts (runtime.h). */
+static void vmctx_sizes(cg_module_t *cm) {
+  const swasm_module_t *m = cm->m;
+  uint64_t *d = cm->vmctx_deref;
+  d[VMCTX_MEM0] = m->nmemories ? sizeof(swasm_memory_t) : 0;
+  d[VMCTX_TYPE_IDS] = (uint64_t)m->ntypes * sizeof(uint32_t);
+  d[VMCTX_FUNCS] = (uint64_t)m->nfuncs * sizeof(swasm_funcref_t);
+  d[VMCTX_GLOBALS] = (uint64_t)m->nglobals * sizeof(void *);
+  d[VMCTX_TABLES] = (uint64_t)m->ntables * sizeof(void *);
+  d[VMCTX_MEMORIES] = (uint64_t)m->nmemories * sizeof(void *);
+  d[VMCTX_DATAS] = (uint64_t)m->ndatas * sizeof(swasm_segment_t);
+  d[VMCTX_ELEMS] = (uint64_t)m->nelems * sizeof(swasm_segment_t);
 }
 
 LLVMValueRef cg_array_elem_ptr(cg_func_t *f, LLVMTypeRef elty, LLVMValueRef base,
@@ -243,13 +329,24 @@ LLVMValueRef cg_array_elem_ptr(cg_func_t *f, LLVMTypeRef elty, LLVMValueRef base
 }
 
 /* Loads base[index] where base is an array of pointers. */
-LLVMValueRef cg_load_ptr_elem(cg_func_t *f, LLVMValueRef base, uint32_t index, bool invariant,
+void cg_set_deref(cg_module_t *cm, LLVMValueRef load, uint64_t bytes) {
+  if (bytes == 0) return;
+  LLVMMetadataRef n = LLVMValueAsMetadata(cg_i64(cm, bytes));
+  LLVMSetMetadata(load, cm->md_deref, LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &n, 1)));
+  LLVMSetMetadata(load, cm->md_noundef, cm->md_empty);
+  /* Everything the runtime allocates for generated code is at least 8-aligned. */
+  LLVMMetadataRef a = LLVMValueAsMetadata(cg_i64(cm, 8));
+  LLVMSetMetadata(load, cm->md_align, LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &a, 1)));
+}
+
+LLVMValueRef cg_load_ptr_elem(cg_func_t *f, LLVMValueRef base, uint32_t index, uint64_t deref,
                               const char *name) {
   cg_module_t *cm = f->cm;
   LLVMValueRef p = cg_array_elem_ptr(f, cm->t_ptr, base, cg_i64(cm, index));
   LLVMValueRef v = LLVMBuildLoad2(cm->b, cm->t_ptr, p, name);
   LLVMSetAlignment(v, 8);
   cg_tbaa(cm, v, TBAA_RUNTIME);
-  if (invariant) cg_set_invariant(cm, v);
+  cg_set_invariant(cm, v);
+  cg_set_deref(cm, v, deref);
   return v;
 }

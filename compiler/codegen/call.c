@@ -43,8 +43,7 @@ static bool call_indirect(cg_func_t *f, uint32_t type, uint32_t table) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
   LLVMValueRef index = cg_pop(f);
-  LLVMValueRef tables = cg_vmctx_field(f, VMCTX_TABLES, "tables");
-  LLVMValueRef t = cg_load_ptr_elem(f, tables, table, true, "table");
+  LLVMValueRef t = cg_table_struct(f, table);
   LLVMValueRef size = cg_load_field(f, cm->t_table, t, TABLE_SIZE, false, "size");
   cg_trap_if(f, LLVMBuildICmp(b, LLVMIntUGE, index, size, ""), SWASM_TRAP_UNDEFINED_ELEMENT);
   LLVMValueRef elems = cg_load_field(f, cm->t_table, t, TABLE_ELEMS, false, "elems");

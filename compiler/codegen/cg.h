@@ -73,6 +73,8 @@ typedef struct cg_module {
   unsigned md_tbaa;        /* !tbaa */
   LLVMValueRef md_empty;
   LLVMValueRef tbaa[4];    /* access tags, by cg_tbaa_t */
+  unsigned md_deref, md_align, md_noundef;  /* !dereferenceable, !align, !noundef */
+  uint64_t vmctx_deref[VMCTX_NFIELDS];  /* bytes each vmctx pointer field points to */
   swasm_arena_t *scratch;  /* per-function storage, reset between functions */
   unsigned simd_features;  /* simd_util.c: the target's SIMD_* features, computed on first use */
 } cg_module_t;
@@ -107,8 +109,6 @@ typedef struct cg_func {
   LLVMValueRef fn;
   LLVMValueRef vmctx;
   LLVMBasicBlockRef entry;
-  LLVMValueRef mem0_base;   /* loaded once in the entry block, or NULL */
-  LLVMValueRef mem0;        /* memory 0's swasm_memory_t pointer, or NULL */
 
   uint32_t nlocals;         /* params included */
   LLVMValueRef *locals;     /* allocas */
@@ -124,6 +124,9 @@ typedef struct cg_func {
   LLVMBasicBlockRef traps[SWASM_TRAP_COUNT];
   uint32_t offset;          /* of the instruction being translated, for diagnostics */
   bool has_calls;           /* a call or call_indirect was emitted */
+  /* Invariant pointers loaded once in the entry block, on first use (abi.c). */
+  LLVMValueRef vmctx_cache[VMCTX_NFIELDS];
+  LLVMValueRef *global_cells, *table_structs, *memory_structs, *memory_bases;
   LLVMValueRef stack_check; /* the prologue's conditional branch to the trap */
   ir_reader_t *reader;
 } cg_func_t;
@@ -152,11 +155,22 @@ CG_HIDDEN LLVMValueRef cg_call_intrinsic(cg_func_t *f, const char *name, LLVMTyp
 CG_HIDDEN LLVMValueRef cg_load_field(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsigned idx,
                                      bool invariant, const char *name);
 CG_HIDDEN LLVMValueRef cg_field_ptr(cg_func_t *f, LLVMTypeRef sty, LLVMValueRef p, unsigned idx);
+/* Invariant vmctx fields and what they point to are loaded once per function, in the entry
+ * block: a load there dominates every use and keeps its metadata, so loads through it can be
+ * hoisted out of loops even when the loop may trap. */
 CG_HIDDEN LLVMValueRef cg_vmctx_field(cg_func_t *f, unsigned idx, const char *name);
+CG_HIDDEN LLVMValueRef cg_global_cell(cg_func_t *f, uint32_t global);
+CG_HIDDEN LLVMValueRef cg_table_struct(cg_func_t *f, uint32_t table);
+CG_HIDDEN LLVMValueRef cg_memory_struct(cg_func_t *f, uint32_t mem);
+CG_HIDDEN LLVMValueRef cg_memory_base(cg_func_t *f, uint32_t mem);
 CG_HIDDEN LLVMValueRef cg_array_elem_ptr(cg_func_t *f, LLVMTypeRef elty, LLVMValueRef base,
                                          LLVMValueRef index);
+/* Loads base[index] from an invariant array of pointers to objects of deref bytes. */
 CG_HIDDEN LLVMValueRef cg_load_ptr_elem(cg_func_t *f, LLVMValueRef base, uint32_t index,
-                                        bool invariant, const char *name);
+                                        uint64_t deref, const char *name);
+/* Marks a pointer load as giving a pointer to bytes dereferenceable bytes (or nothing for 0),
+ * so that loads through it may be hoisted out of loops with trapping exits. */
+CG_HIDDEN void cg_set_deref(cg_module_t *cm, LLVMValueRef load, uint64_t bytes);
 CG_HIDDEN LLVMValueRef cg_zero(cg_module_t *cm, uint8_t t);
 CG_HIDDEN LLVMValueRef cg_i32(cg_module_t *cm, uint32_t v);
 CG_HIDDEN LLVMValueRef cg_i64(cg_module_t *cm, uint64_t v);

@@ -49,6 +49,10 @@ static bool declare_functions(cg_module_t *cm) {
     func_name(m, fi, name, sizeof name);
     LLVMValueRef fn = LLVMAddFunction(cm->mod, name, cm->functys[m->funcs[fi].type]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    unsigned deref = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
+    unsigned align = LLVMGetEnumAttributeKindForName("align", 5);
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(cm->ctx, deref, sizeof(swasm_vmctx_t)));
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(cm->ctx, align, 8));
     cm->funcs[i] = fn;
   }
   return true;

@@ -112,14 +112,6 @@ bool cg_func_begin(cg_func_t *f, cg_module_t *cm, LLVMValueRef fn, int64_t index
   return true;
 }
 
-/* Loads memory 0's base once: it is invariant, and loading it in the entry block lets every
- * access share it. */
-static void load_invariants(cg_func_t *f) {
-  if (f->cm->m->nmemories == 0) return;
-  f->mem0_base = cg_vmctx_field(f, VMCTX_MEM0_BASE, "mem0_base");
-  f->mem0 = cg_vmctx_field(f, VMCTX_MEM0, "mem0");
-}
-
 void cg_func_end(cg_func_t *f) {
   /* Trap blocks last: out of the way of the hot path at -O0 too. */
   for (unsigned i = 0; i < SWASM_TRAP_COUNT; i++)
@@ -205,7 +197,6 @@ bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
   LLVMSetValueName2(f.vmctx, "vmctx", 5);
   bool ok = setup_locals(&f, fn);
   if (ok) {
-    load_invariants(&f);
     stack_check(&f);
     ok = cg_push_frame(&f, FR_FUNC, 0, NULL, ft->nresults, ft->results) != NULL;
   }

@@ -3,21 +3,10 @@
  * the 8 GiB reservation), with explicit bounds it is compared with the current size. */
 #include "cg.h"
 
-/* memory i's swasm_memory_t. */
-static LLVMValueRef memory_struct(cg_func_t *f, uint32_t mem) {
-  if (mem == 0 && f->mem0) return f->mem0;
-  LLVMValueRef mems = cg_vmctx_field(f, VMCTX_MEMORIES, "memories");
-  return cg_load_ptr_elem(f, mems, mem, true, "memory");
-}
-
-/* The base never moves once allocated, so it is loaded as invariant. */
-LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem) {
-  if (mem == 0 && f->mem0_base) return f->mem0_base;
-  return cg_load_field(f, f->cm->t_memory, memory_struct(f, mem), MEMORY_BASE, true, "base");
-}
+LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem) { return cg_memory_base(f, mem); }
 
 static LLVMValueRef memory_size(cg_func_t *f, uint32_t mem) {
-  return cg_load_field(f, f->cm->t_memory, memory_struct(f, mem), MEMORY_SIZE, false, "size");
+  return cg_load_field(f, f->cm->t_memory, cg_memory_struct(f, mem), MEMORY_SIZE, false, "size");
 }
 
 /* The address of n bytes at addr + offset, trapping when out of bounds in explicit mode. */

@@ -95,9 +95,8 @@ static bool init_globals(cg_func_t *f) {
   for (uint32_t g = m->nimported_globals; g < m->nglobals; g++) {
     LLVMValueRef v;
     if (!cg_const_expr(f, m->globals[g].init, m->globals[g].type, &v)) return false;
-    LLVMValueRef cells = cg_vmctx_field(f, VMCTX_GLOBALS, "globals");
-    LLVMValueRef cell = cg_load_ptr_elem(f, cells, g, true, "cell");
-    LLVMSetAlignment(LLVMBuildStore(f->cm->b, v, cell), 8);
+    LLVMValueRef cell = cg_global_cell(f, g);
+    LLVMSetAlignment(cg_tbaa(f->cm, LLVMBuildStore(f->cm->b, v, cell), TBAA_GLOBAL), 8);
   }
   return true;
 }

@@ -70,7 +70,10 @@ LLVMValueRef cg_simd_select_cmp(cg_func_t *f, LLVMRealPredicate p, LLVMValueRef 
 LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_shape_t s,
                                bool max) {
   if (cg_simd_has(f->cm, SIMD_X86)) return max ? x86_max(f, a, b, s) : x86_min(f, a, b, s);
-  /* NEON fmin/fmax are exactly wasm's (and quiet NaNs). */
+  /* NEON fmin/fmax are exactly wasm's and quiet NaNs. Called as NEON intrinsics: LLVM's
+   * constant folding of llvm.minimum returns a signalling NaN operand unchanged. */
+  if (cg_simd_has(f->cm, SIMD_A64))
+    return cg_simd_call2(f, max ? "llvm.aarch64.neon.fmax" : "llvm.aarch64.neon.fmin", a, b);
   return cg_simd_call2(f, max ? "llvm.maximum" : "llvm.minimum", a, b);
 }
 

@@ -2,16 +2,11 @@
  * a table may grow), the rest through swasm_rt_* calls. */
 #include "cg.h"
 
-static LLVMValueRef table_struct(cg_func_t *f, uint32_t table) {
-  LLVMValueRef tables = cg_vmctx_field(f, VMCTX_TABLES, "tables");
-  return cg_load_ptr_elem(f, tables, table, true, "table");
-}
-
 /* The slot of element index (i32) of table t, trapping when out of bounds. */
 static LLVMValueRef elem_slot(cg_func_t *f, uint32_t table, LLVMValueRef index) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
-  LLVMValueRef t = table_struct(f, table);
+  LLVMValueRef t = cg_table_struct(f, table);
   LLVMValueRef size = cg_load_field(f, cm->t_table, t, TABLE_SIZE, false, "size");
   cg_trap_if(f, LLVMBuildICmp(b, LLVMIntUGE, index, size, ""), SWASM_TRAP_TABLE_OOB);
   LLVMValueRef elems = cg_load_field(f, cm->t_table, t, TABLE_ELEMS, false, "elems");
@@ -32,7 +27,7 @@ bool cg_emit_table(cg_func_t *f, const ir_instr_t *in) {
     return true;
   }
   case OP_TABLE_SIZE:
-    return cg_push(f, cg_load_field(f, cm->t_table, table_struct(f, in->u.idx), TABLE_SIZE,
+    return cg_push(f, cg_load_field(f, cm->t_table, cg_table_struct(f, in->u.idx), TABLE_SIZE,
                                     false, "size"));
   case OP_TABLE_GROW: {
     LLVMValueRef n = cg_pop(f), init = cg_pop(f);

@@ -2,11 +2,6 @@
  * vmctx->globals) and the parametric instructions drop and select. */
 #include "cg.h"
 
-static LLVMValueRef global_cell(cg_func_t *f, uint32_t index) {
-  LLVMValueRef globals = cg_vmctx_field(f, VMCTX_GLOBALS, "globals");
-  return cg_load_ptr_elem(f, globals, index, true, "cell");
-}
-
 bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
@@ -22,13 +17,13 @@ bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
     return true;
   case OP_GLOBAL_GET: {
     LLVMTypeRef t = cg_valtype(cm, cm->m->globals[i].type);
-    LLVMValueRef v = cg_tbaa(cm, LLVMBuildLoad2(b, t, global_cell(f, i), ""), TBAA_GLOBAL);
+    LLVMValueRef v = cg_tbaa(cm, LLVMBuildLoad2(b, t, cg_global_cell(f, i), ""), TBAA_GLOBAL);
     LLVMSetAlignment(v, 8);
     return cg_push(f, v);
   }
   case OP_GLOBAL_SET: {
     LLVMValueRef v = cg_pop(f);
-    LLVMSetAlignment(cg_tbaa(cm, LLVMBuildStore(b, v, global_cell(f, i)), TBAA_GLOBAL), 8);
+    LLVMSetAlignment(cg_tbaa(cm, LLVMBuildStore(b, v, cg_global_cell(f, i)), TBAA_GLOBAL), 8);
     return true;
   }
   default:

@@ -1,12 +1,35 @@
 /* cache.c - swasm_compile_cached: a directory of compiled libraries named by the hash of
  * everything that decides their bytes, filled atomically so concurrent runs can share it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <llvm-c/blake3.h>
+
 #include "target.h"
+
+/* A fingerprint of the compiler that runs: the executable's bytes. Development rebuilds change
+ * codegen without changing SWASM_VERSION, and a library compiled by an older build must never be
+ * served for a newer one. Hashing ~30 MB once per process costs a few
+ * milliseconds. When /proc/self/exe cannot be read, the version string alone keys the cache. */
+static uint8_t build_id[32];
+static pthread_once_t build_id_once = PTHREAD_ONCE_INIT;
+
+static void compute_build_id(void) {
+  llvm_blake3_hasher h;
+  llvm_blake3_hasher_init(&h);
+  FILE *f = fopen("/proc/self/exe", "rb");
+  if (f) {
+    uint8_t buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) llvm_blake3_hasher_update(&h, buf, n);
+    fclose(f);
+  }
+  llvm_blake3_hasher_finalize(&h, build_id, sizeof build_id);
+}
 
 /* $SWASM_CACHE_DIR, else $XDG_CACHE_HOME/swasm, else $HOME/.cache/swasm. */
 static swasm_status_t cache_dir(char *out, size_t size, swasm_diag_t *diag) {
@@ -59,9 +82,15 @@ swasm_status_t swasm_compile_cached(const swasm_module_t *m, const swasm_compile
   tgt_spec_t spec;
   st = tgt_resolve(&o, &spec, diag);
   if (st != SWASM_OK) return st;
-  uint8_t hash[32];
-  tgt_hash(m, &o, &spec, hash);
+  uint8_t key[64], hash[32];
+  tgt_hash(m, &o, &spec, key);
   tgt_spec_free(&spec);
+  pthread_once(&build_id_once, compute_build_id);
+  memcpy(key + 32, build_id, 32);
+  llvm_blake3_hasher h;
+  llvm_blake3_hasher_init(&h);
+  llvm_blake3_hasher_update(&h, key, sizeof key);
+  llvm_blake3_hasher_finalize(&h, hash, sizeof hash);
 
   char hex[65];
   for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", hash[i]);

@@ -72,6 +72,18 @@ static char **pack_strings(const char *const *s, uint32_t n, uint32_t *bytes) {
   return v;
 }
 
+/* Adds "NAME=VALUE" to list, replacing an earlier entry of the same name (a variable granted
+ * twice, at compile time and at run time, appears once: the later grant wins). */
+static void env_add(const char **list, uint32_t *k, const char *entry) {
+  size_t nlen = (size_t)(strchr(entry, '=') - entry);
+  for (uint32_t i = 0; i < *k; i++)
+    if (strncmp(list[i], entry, nlen + 1) == 0) {
+      list[i] = entry;
+      return;
+    }
+  list[(*k)++] = entry;
+}
+
 /* The environment as the guest sees it: "NAME=VALUE" entries as given, bare names with the
  * host's value (dropped when the host has none). */
 static bool init_env(swasm_wasi_t *w, const swasm_wasi_config_t *cfg, swasm_error_t *err) {
@@ -87,7 +99,7 @@ static bool init_env(swasm_wasi_t *w, const swasm_wasi_config_t *cfg, swasm_erro
       break;
     }
     if (strchr(e, '=')) {
-      list[k++] = e;
+      env_add(list, &k, e);
       continue;
     }
     const char *v = getenv(e);
@@ -100,7 +112,7 @@ static bool init_env(swasm_wasi_t *w, const swasm_wasi_config_t *cfg, swasm_erro
       break;
     }
     snprintf(owned[i], len, "%s=%s", e, v);
-    list[k++] = owned[i];
+    env_add(list, &k, owned[i]);
   }
   if (ok) {
     w->env = pack_strings(list, k, &w->env_bytes);

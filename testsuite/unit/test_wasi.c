@@ -868,8 +868,8 @@ static void test_fuzz(const char *mode) {
 
 static void run_mode(const char *mode) {
   const char *argv[] = {"prog", "a b", ""};
-  const char *env[] = {"A=1", "HOME", "UNSET_VAR_X"};
-  new_wasi(mode, argv, 3, env, 3);
+  const char *env[] = {"A=0", "HOME", "UNSET_VAR_X", "A=1"};   /* A twice: the last wins */
+  new_wasi(mode, argv, 3, env, 4);
   test_args_env();
   test_bounds();
   test_stdio_misc();

@@ -389,8 +389,8 @@ SWASM_API int swasm_wasi_run_command(swasm_wasi_t *w, swasm_instance_t *inst, sw
 SWASM_API void swasm_wasi_free(swasm_wasi_t *w);
 
 /* The whole command: creates WASI from cfg, instantiates l with it, binds, runs _start, frees.
- * Returns the exit status as swasm_wasi_run_command does; when it is a trap or an error,
- * err->message is one line to print on stderr (naming the function that trapped when known). */
+ * Returns the exit status as swasm_wasi_run_command does. When it is not 0 and err->trap is
+ * not SWASM_TRAP_EXIT (the guest's own exit), err->message is one line for stderr. */
 SWASM_API int swasm_wasi_main(swasm_loaded_t *l, const swasm_wasi_config_t *cfg,
                               swasm_error_t *err);
 
