@@ -270,13 +270,14 @@ LLVMValueRef cg_vmctx_field(cg_func_t *f, unsigned idx, const char *name) {
 /* (*cache)[i], loading it in the entry block from vmctx field `field` [i] the first time. */
 static LLVMValueRef cached_elem(cg_func_t *f, LLVMValueRef **cache, uint32_t count, unsigned field,
                                 uint32_t i, uint64_t deref, const char *name) {
-  if (!*cache && !(*cache = cg_scratch(f, sizeof **cache * count))) return NULL;
-  if ((*cache)[i]) return (*cache)[i];
+  if (!*cache) *cache = ir_arena_alloc(f->cm->scratch, sizeof **cache * count);
+  if (*cache && (*cache)[i]) return (*cache)[i];
   LLVMValueRef array = cg_vmctx_field(f, field, "");
   LLVMBasicBlockRef cur = enter_entry(f);
   LLVMValueRef v = cg_load_ptr_elem(f, array, i, deref, name);
   leave_entry(f, cur);
-  return (*cache)[i] = v;
+  if (*cache) (*cache)[i] = v;   /* without memory for the cache, load again next time */
+  return v;
 }
 
 LLVMValueRef cg_global_cell(cg_func_t *f, uint32_t g) {
@@ -298,15 +299,15 @@ LLVMValueRef cg_memory_struct(cg_func_t *f, uint32_t mem) {
 /* The base never moves once allocated. */
 LLVMValueRef cg_memory_base(cg_func_t *f, uint32_t mem) {
   if (mem == 0) return cg_vmctx_field(f, VMCTX_MEM0_BASE, "mem0_base");
-  if (!f->memory_bases &&
-      !(f->memory_bases = cg_scratch(f, sizeof *f->memory_bases * f->cm->m->nmemories)))
-    return NULL;
-  if (f->memory_bases[mem]) return f->memory_bases[mem];
+  LLVMValueRef **cache = &f->memory_bases;
+  if (!*cache) *cache = ir_arena_alloc(f->cm->scratch, sizeof **cache * f->cm->m->nmemories);
+  if (*cache && (*cache)[mem]) return (*cache)[mem];
   LLVMValueRef ms = cg_memory_struct(f, mem);
   LLVMBasicBlockRef cur = enter_entry(f);
   LLVMValueRef v = cg_load_field(f, f->cm->t_memory, ms, MEMORY_BASE, true, "base");
   leave_entry(f, cur);
-  return f->memory_bases[mem] = v;
+  if (*cache) (*cache)[mem] = v;
+  return v;
 }
 
 /* The sizes of what vmctx's pointers point to, from the module's counts (runtime.h). */

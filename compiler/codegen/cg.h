@@ -26,11 +26,7 @@
 #undef swasm_table
 #undef swasm_table_t
 
-#if defined(__GNUC__)
-#define CG_HIDDEN __attribute__((visibility("hidden")))
-#else
-#define CG_HIDDEN
-#endif
+#define CG_HIDDEN IR_HIDDEN
 
 /* Fields of the ABI structs, by position in the LLVM struct types built in abi.c. */
 enum { VMCTX_MEM0_BASE, VMCTX_MEM0, VMCTX_STACK_LIMIT, VMCTX_TYPE_IDS, VMCTX_FUNCS,
@@ -128,6 +124,8 @@ typedef struct cg_func {
   LLVMValueRef vmctx_cache[VMCTX_NFIELDS];
   LLVMValueRef *global_cells, *table_structs, *memory_structs, *memory_bases;
   LLVMValueRef stack_check; /* the prologue's conditional branch to the trap */
+  LLVMBasicBlockRef *edge;  /* br_table: edge block per label depth (control.c) */
+  uint32_t edge_cap;
   ir_reader_t *reader;
 } cg_func_t;
 

@@ -100,6 +100,7 @@ swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts
   cm.scratch = module_arena;
   ok = ok && cg_build_desc(&cm);
 
+  ok = ok && diag->status == SWASM_OK;
   LLVMDisposeBuilder(cm.b);
   LLVMDisposeBuilder(cm.phib);
   ir_arena_free(module_arena);

@@ -1,5 +1,6 @@
 /* control.c - structured control flow: block, loop, if/else, end, the branches and return,
  * unreachable. Values a branch carries become phi operands in the target block. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cg.h"
@@ -223,8 +224,16 @@ static bool op_br_table(cg_func_t *f, const ir_instr_t *in) {
   bool same = true;
   for (uint32_t i = 0; i < n && same; i++) same = t[i] == in->u.br_table.deflt;
   if (same) return branch_to(f, label(f, in->u.br_table.deflt));
-  LLVMBasicBlockRef *edge = cg_scratch(f, sizeof *edge * f->nframes);
-  if (!edge) return false;
+  /* One buffer indexed by label depth, reused by every br_table (cleared after use), keeps
+   * deep nesting with many tables linear. */
+  if (f->edge_cap < f->nframes) {
+    LLVMBasicBlockRef *e = realloc(f->edge, sizeof *e * f->nframes);
+    if (!e) return cg_fail_oom(cm);
+    memset(e + f->edge_cap, 0, sizeof *e * (f->nframes - f->edge_cap));
+    f->edge = e;
+    f->edge_cap = f->nframes;
+  }
+  LLVMBasicBlockRef *edge = f->edge;
   LLVMBasicBlockRef from = LLVMGetInsertBlock(cm->b);
   LLVMBasicBlockRef dflt = table_target(f, edge, in->u.br_table.deflt, from);
   if (!dflt) return false;
@@ -234,6 +243,8 @@ static bool op_br_table(cg_func_t *f, const ir_instr_t *in) {
     if (!(dest[i] = table_target(f, edge, t[i], from))) return false;
   LLVMValueRef sw = LLVMBuildSwitch(cm->b, index, dflt, n);
   for (uint32_t i = 0; i < n; i++) LLVMAddCase(sw, cg_i32(cm, i), dest[i]);
+  for (uint32_t i = 0; i < n; i++) edge[t[i]] = NULL;
+  edge[in->u.br_table.deflt] = NULL;
   return true;
 }
 

@@ -118,8 +118,10 @@ void cg_func_end(cg_func_t *f) {
     if (f->traps[i]) LLVMMoveBasicBlockAfter(f->traps[i], LLVMGetLastBasicBlock(f->fn));
   free(f->stack);
   free(f->frames);
+  free(f->edge);
   f->stack = NULL;
   f->frames = NULL;
+  f->edge = NULL;
 }
 
 static bool setup_locals(cg_func_t *f, const swasm_func_t *fn) {
@@ -255,7 +257,8 @@ bool cg_translate(cg_func_t *f, size_t pos, size_t end) {
                    ir_ops[in.op].name);
       break;
     }
-    ok = emitters[fam](f, &in);
+    /* An emitter that ran out of memory may have returned true; stop at the first error. */
+    ok = emitters[fam](f, &in) && cm->diag->status == SWASM_OK;
   }
   ir_instr_scratch_free(&scratch);
   f->reader = NULL;

@@ -50,8 +50,6 @@ CG_HIDDEN bool cg_simd_push(cg_func_t *f, LLVMValueRef v);
 CG_HIDDEN LLVMValueRef cg_simd_const(cg_module_t *cm, cg_shape_t s, uint64_t bits);
 /* A vector of n integer lanes of type t, all v. */
 CG_HIDDEN LLVMValueRef cg_simd_const_n(LLVMTypeRef t, uint64_t v, unsigned n);
-/* A vector of n integer lanes of type t with the given values. */
-CG_HIDDEN LLVMValueRef cg_simd_const_lanes(LLVMTypeRef t, const int64_t *vals, unsigned n);
 /* scalar broadcast to n lanes (insertelement + zero-mask shuffle, which LLVM matches). */
 CG_HIDDEN LLVMValueRef cg_simd_splat(cg_func_t *f, LLVMValueRef scalar, unsigned n);
 /* shufflevector with an i32 mask; a negative index is a poison lane. */

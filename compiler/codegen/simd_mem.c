@@ -7,14 +7,14 @@
 /* An unaligned load of type t from addr + offset (addr popped). */
 static LLVMValueRef load_at(cg_func_t *f, const ir_instr_t *in, LLVMTypeRef t, unsigned n) {
   LLVMValueRef p = cg_mem_address(f, in->u.memarg.mem, cg_pop(f), in->u.memarg.offset, n);
-  LLVMValueRef v = LLVMBuildLoad2(f->cm->b, t, p, "");
+  LLVMValueRef v = cg_tbaa(f->cm, LLVMBuildLoad2(f->cm->b, t, p, ""), TBAA_MEMORY);
   LLVMSetAlignment(v, 1);
   return v;
 }
 
 static void store_at(cg_func_t *f, const ir_instr_t *in, LLVMValueRef v, unsigned n) {
   LLVMValueRef p = cg_mem_address(f, in->u.memarg.mem, cg_pop(f), in->u.memarg.offset, n);
-  LLVMSetAlignment(LLVMBuildStore(f->cm->b, v, p), 1);
+  LLVMSetAlignment(cg_tbaa(f->cm, LLVMBuildStore(f->cm->b, v, p), TBAA_MEMORY), 1);
 }
 
 /* The integer lane shape whose lanes are n bytes wide. */

@@ -214,12 +214,6 @@ LLVMValueRef cg_simd_const_n(LLVMTypeRef t, uint64_t v, unsigned n) {
   return LLVMConstVector(lanes, n);
 }
 
-LLVMValueRef cg_simd_const_lanes(LLVMTypeRef t, const int64_t *vals, unsigned n) {
-  LLVMValueRef lanes[32];
-  for (unsigned i = 0; i < n; i++) lanes[i] = LLVMConstInt(t, (uint64_t)vals[i], true);
-  return LLVMConstVector(lanes, n);
-}
-
 LLVMValueRef cg_simd_shuffle(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, const int *mask,
                              unsigned n) {
   cg_module_t *cm = f->cm;

@@ -40,8 +40,7 @@ swasm_status_t tgt_find_linker(const char *triple, tgt_linker_t *lk, swasm_diag_
                   "SWASM_LINKER", SWASM_LLVM_BINDIR, cc);
 }
 
-/* A name no other thread or process is using, beside path, for writing then renaming. */
-static void temp_name(const char *path, char *out, size_t size) {
+void tgt_temp_name(const char *path, char *out, size_t size) {
   static atomic_uint counter;
   snprintf(out, size, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&counter, 1));
 }
@@ -95,7 +94,7 @@ swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const
   struct stat sb;
   bool special = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
   if (special) snprintf(tmp, sizeof tmp, "%s", path);
-  else temp_name(path, tmp, sizeof tmp);
+  else tgt_temp_name(path, tmp, sizeof tmp);
   st = tgt_temp_file(".o", obj->data, obj->size, in, sizeof in, diag);
   if (st != SWASM_OK) return st;
   st = link_files(&lk, in, tmp, path, diag);

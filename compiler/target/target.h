@@ -94,6 +94,9 @@ typedef struct tgt_linker {
 IR_HIDDEN swasm_status_t tgt_find_linker(const char *triple, tgt_linker_t *lk,
                                          swasm_diag_t *diag);
 
+/* A name no other thread or process is using, beside path, for writing then renaming. */
+IR_HIDDEN void tgt_temp_name(const char *path, char *out, size_t size);
+
 /* ---- parallel compilation (shard.c) -------------------------------------------------- */
 
 /* How many shards the module's code is split into: a function of its size alone, never of the

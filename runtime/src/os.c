@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rt.h"
@@ -36,7 +37,32 @@ void os_release(void *addr, size_t bytes) {
     munmap(addr, bytes);
 }
 
+#ifdef __GLIBC__
+extern void *__libc_stack_end;   /* glibc: the top of the main thread's stack at start-up */
+
+/* The main thread's stack: glibc's pthread_getattr_np finds it by reading /proc/self/maps,
+ * which costs more than the rest of an executable's start-up; it ends at most RLIMIT_STACK
+ * below its top. Taking __libc_stack_end (a little below the true top) as the top makes the
+ * bounds a little tighter than the real ones, which is the safe side. */
+static bool main_thread_stack(uintptr_t *low, uintptr_t *high) {
+  uintptr_t top = (uintptr_t)__libc_stack_end;
+  struct rlimit rl;
+  char here;
+  uintptr_t sp = (uintptr_t)&here;
+  if (!top || getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+      rl.rlim_cur > top || sp > top || sp < top - rl.rlim_cur)
+    return false;   /* not on the main thread, or a stack without a fixed bound */
+  *low = top - rl.rlim_cur;
+  *high = top;
+  return true;
+}
+#endif
+
 bool os_thread_stack(uintptr_t *low, uintptr_t *high) {
+#ifdef __GLIBC__
+  if (main_thread_stack(low, high))
+    return true;
+#endif
   pthread_attr_t attr;
   void *addr;
   size_t size;

@@ -74,10 +74,20 @@ bool rt_host_call_direct(const swasm_funcref_t *ref, swasm_val_t *args, swasm_er
 
 /* ---- loader.c ---- */
 
+typedef struct rt_code_span rt_code_span_t;
+
 struct swasm_loaded {
   void *lib;                       /* dlopen handle, or NULL for swasm_load_desc */
   const swasm_module_desc_t *desc;
+  struct swasm_loaded *next;       /* in the list of loaded modules */
+  rt_code_span_t *spans;           /* sorted code addresses, made at the first lookup */
+  uint32_t nspans;
+  uintptr_t code_end;              /* end of the executable segment holding the code */
 };
+
+/* The loaded module and wasm function whose code holds pc; false when pc is in none.
+ * Takes a lock and may allocate: not for signal handlers. */
+bool rt_code_lookup(uintptr_t pc, const swasm_module_desc_t **desc, uint32_t *func);
 
 /* ---- instance.c ---- */
 

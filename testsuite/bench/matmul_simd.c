@@ -1,13 +1,19 @@
-/* matmul_simd.c - a single-precision matrix multiply written with wasm_simd128.h, for measuring
- * swasm's SIMD code against the same C compiled natively.
+/* matmul_simd.c - single-precision matrix multiplication written with wasm_simd128.h: a plain
+ * i-k-j triple loop over rows of f32x4 (matmul.c is the scalar version). Natively the few
+ * wasm_* intrinsics used are defined on clang's generic vectors, so both builds run the same
+ * loop with the same rounding (a multiply, then an add: nothing fused).
  *
- * WebAssembly: clang-19 --target=wasm32-wasi -O2 -msimd128 -nostdlib -Wl,--no-entry \
- *                -Wl,--export-all -o matmul_simd.wasm matmul_simd.c
- *              swasm run matmul_simd.wasm --invoke bench 20
- * Native:      clang-19 -O2 -march=x86-64-v2 -DMATMUL_MAIN -o matmul_native matmul_simd.c
- *              ./matmul_native 20
- * Natively the few wasm_* intrinsics used here are defined on clang's generic vector type, so
- * both builds run the same loop. bench(reps) returns a checksum of C = A * B, repeated. */
+ * As a benchmark ('swasm bench'), MATMUL_MAIN adds main(): SIZE repetitions of a 256 x 256
+ * multiply, then the checksum line. As a bare kernel, for reading the code swasm generates
+ * (docs/simd.md):
+ *   clang-19 --target=wasm32-wasi -O2 -msimd128 -nostdlib -Wl,--no-entry -Wl,--export-all \
+ *       -o matmul_simd.wasm testsuite/bench/matmul_simd.c
+ *   swasmc --emit=asm matmul_simd.wasm -o -
+ *   swasm run matmul_simd.wasm --invoke bench 500
+ */
+// bench-quick: 2
+// bench-wasm-flags: -msimd128 -DMATMUL_MAIN
+// bench-native-flags: -DMATMUL_MAIN
 #include <stdint.h>
 
 #ifdef __wasm_simd128__
@@ -26,8 +32,8 @@ static inline v128_t wasm_f32x4_mul(v128_t a, v128_t b) { return a * b; }
 
 static float A[N * N], B[N * N], C[N * N];
 
-/* C = A * B, row by row: C[i][j..j+3] += A[i][k] * B[k][j..j+3]. (Row k = 0 stores instead of
- * adding to a zeroed row, which clang would turn into a call to memset.) */
+/* C = A * B, row by row: C[i][j..j+3] += A[i][k] * B[k][j..j+3]. Row k = 0 stores instead of
+ * adding to a zeroed row (clang would turn the zeroing into a call to memset). */
 void matmul(void) {
   for (int i = 0; i < N; i++) {
     v128_t a0 = wasm_f32x4_splat(A[i * N]);
@@ -44,6 +50,7 @@ void matmul(void) {
   }
 }
 
+/* Small integers over 64: every product and sum is exact, whatever the order. */
 static void init(void) {
   uint32_t s = 12345;
   for (int i = 0; i < N * N; i++) {
@@ -64,11 +71,12 @@ int32_t bench(int32_t reps) {
 }
 
 #ifdef MATMUL_MAIN
-#include <stdio.h>
-#include <stdlib.h>
+#include "bench.h"
 
 int main(int argc, char **argv) {
-  printf("%d\n", (int)bench(argc > 1 ? atoi(argv[1]) : 1));
-  return 0;
+  uint32_t reps = bench_size(argc, argv, 500);
+  int32_t sum = bench((int32_t)reps);
+  printf("c[0] %.6f, sum %d\n", (double)C[0], (int)sum);
+  return bench_done(bench_mix_bytes((uint64_t)(uint32_t)sum, C, sizeof C));
 }
 #endif

@@ -1,5 +1,6 @@
 /* bench.h - what the files of 'swasm bench' share: programs, engines, measured runs, and the
- * process, build and report helpers (bench_proc.c, bench_build.c, bench_report.c). */
+ * process, build, report and chart helpers (bench_proc.c, bench_build.c, bench_report.c,
+ * bench_svg.c). */
 #ifndef SWASM_TOOL_BENCH_H
 #define SWASM_TOOL_BENCH_H
 
@@ -94,6 +95,7 @@ int bench_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(p
 
 typedef struct bench_run {
   int status;          /* exit status; 128+N for signal N; -1 when it could not start */
+  int signal;          /* the signal that ended it, 0 when it exited */
   bool timed_out;
   double cpu, wall;    /* seconds: user+sys of the process and its waited-for children */
   long maxrss_kb;

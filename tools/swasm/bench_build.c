@@ -222,6 +222,16 @@ int bench_find_programs(const bench_tools_t *t, bench_prog_t *progs, int max, co
   }
   closedir(d);
   qsort(progs, (size_t)n, sizeof progs[0], by_name);
+  for (const char *s = only; s && *s;) {   /* a misspelt name is an error, not a quiet skip */
+    size_t len = strcspn(s, ",");
+    int i = 0;
+    while (i < n && !(strlen(progs[i].name) == len && strncmp(progs[i].name, s, len) == 0)) i++;
+    if (i == n) {
+      fprintf(stderr, "swasm bench: no program '%.*s' in %s\n", (int)len, s, t->src_dir);
+      return -1;
+    }
+    s += len + (s[len] == ',');
+  }
   return n;
 }
 
@@ -240,6 +250,8 @@ static bool step(const bench_prog_t *p, char *const argv[], const char *what, co
   char first[200];
   bench_first_line(log, first, sizeof first);
   if (r->status == -1 || r->status == 127) bench_fmt(first, sizeof first, "%s did not start", argv[0]);
+  else if (!first[0] && r->signal) bench_fmt(first, sizeof first, "killed by signal %d", r->signal);
+  else if (!first[0]) bench_fmt(first, sizeof first, "exit status %d", r->status);
   bench_fmt(note, BENCH_NOTE, "%s failed for %s: %s", what, p->name, first);
   return false;
 }

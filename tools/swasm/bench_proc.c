@@ -86,7 +86,8 @@ int bench_spawn(char *const argv[], const char *out_path, const char *err_path, 
     r->status = WEXITSTATUS(st);
     if (r->status == 127) return -1;   /* exec failed: the tool is not there */
   } else if (WIFSIGNALED(st)) {
-    r->status = 128 + WTERMSIG(st);
+    r->signal = WTERMSIG(st);
+    r->status = 128 + r->signal;
     r->timed_out = WTERMSIG(st) == SIGXCPU || (WTERMSIG(st) == SIGKILL && r->cpu >= timeout);
   }
   return 0;

@@ -105,8 +105,8 @@ static bool run_once(const bench_tools_t *t, const bench_config_t *cfg, bench_pr
   } else if (r.timed_out) {
     bench_fmt(res->note, BENCH_NOTE, "timed out after %.0f s of CPU time", r.cpu);
   } else if (r.status != 0) {
-    bench_fmt(res->note, BENCH_NOTE, "%s %d%s%s", r.status > 128 ? "killed by signal" : "exit status",
-             r.status > 128 ? r.status - 128 : r.status, first[0] ? ": " : "", first);
+    bench_fmt(res->note, BENCH_NOTE, "%s %d%s%s", r.signal ? "killed by signal" : "exit status",
+              r.signal ? r.signal : r.status, first[0] ? ": " : "", first);
   } else if (!bench_read_checksum(out, sum, sizeof sum)) {
     bench_fmt(res->note, BENCH_NOTE, "no 'checksum:' line in its output");
   } else if (e == BE_NATIVE && !p->checksum[0]) {
@@ -298,7 +298,7 @@ int cmd_bench(int argc, char **argv) {
   if (bench_find_tools(&t, o.src, o.swasmc) != 0) goto out;
   int n = bench_find_programs(&t, progs, BENCH_MAX_PROGS, o.programs);
   if (n <= 0) {
-    fprintf(stderr, "swasm bench: no programs in %s\n", t.src_dir);
+    if (n == 0) fprintf(stderr, "swasm bench: no programs in %s\n", t.src_dir);
     goto out;
   }
   bench_loadavg(o.cfg.load_start, sizeof o.cfg.load_start);

@@ -1,5 +1,6 @@
 /* cmd_run.c - 'swasm run': compile a module through the compile cache, instantiate it, and
- * call an export with arguments from the command line (or the command's _start). */
+ * run it as a WASI command (with the directories, environment and arguments granted on the
+ * command line) or call an export with arguments from the command line. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -30,7 +31,11 @@ typedef struct run_opts {
   const char *file;
   const char *invoke;        /* NULL: run _start */
   int nargs;
-  char **args;
+  char **args;               /* --invoke: the function's arguments; else the guest's */
+  swasm_wasi_dir_t *dirs;    /* --dir grants, [ndirs] */
+  int ndirs;
+  const char **env;          /* --env grants, [nenv] */
+  int nenv;
 } run_opts_t;
 
 /* Where imports come from. Resolvers are tried in order; WASI and host modules join the list
@@ -55,21 +60,30 @@ static bool resolve_chain(void *env, const char *module, const char *name, uint3
 
 static void usage(FILE *f) {
   fprintf(f,
-    "usage: swasm run [OPTIONS] FILE.wasm|FILE.wat [--invoke NAME [ARGS...]]\n"
+    "usage: swasm run [OPTIONS] FILE.wasm|FILE.wat [--] [ARGS...]\n"
+    "       swasm run [OPTIONS] FILE.wasm|FILE.wat [OPTIONS] --invoke NAME [VALUES...]\n"
     "\n"
     "Compiles the module (once: results are kept in the compile cache, $SWASM_CACHE_DIR or\n"
-    "~/.cache/swasm), instantiates it and calls the export NAME with ARGS, printing each result\n"
-    "on its own line. Without --invoke it runs the module's _start.\n"
+    "~/.cache/swasm) and runs it as a WASI command: _start with the arguments FILE ARGS... .\n"
+    "With --invoke it calls the export NAME with VALUES instead, printing each result on its\n"
+    "own line. The guest sees no directory and no environment variable unless granted:\n"
     "\n"
+    "  --dir HOST[::GUEST]  preopen the host directory HOST, seen by the guest as GUEST\n"
+    "                     (default: HOST itself); give '.::.' or HOST::. for relative paths\n"
+    "  --env NAME=VALUE   set a variable for the guest; --env NAME passes the host's value\n"
     "  --invoke NAME      the exported function to call\n"
     "  -O0 -O1 -O2 -O3    optimisation level (default -O2)\n"
     "  -mcpu=CPU          target CPU (default: a portable baseline; 'native' allowed)\n"
     "  --bounds-checks=guard|explicit\n"
     "  --enable-FEATURE   relaxed-simd, tail-call, extended-const, multi-memory, memory64, ...\n"
     "\n"
-    "ARGS: i32/i64 in decimal or 0x hex; f32/f64 in decimal, hex float, inf, nan or\n"
-    "nan:0xPAYLOAD; null for references.\n"
-    "exit status: 0 success, 1 invalid module or trap, 2 usage or I/O error\n");
+    "Everything after FILE is for the guest (a leading -- is dropped), unless --invoke follows\n"
+    "FILE among options. VALUES: i32/i64 in decimal or 0x hex; f32/f64 in decimal, hex float,\n"
+    "inf, nan or nan:0xPAYLOAD; null for references.\n"
+    "\n"
+    "exit status: the command's (its proc_exit code, 0 when _start returns); 134 after a trap,\n"
+    "which prints one line on stderr; 1 for an invalid module or one that cannot start;\n"
+    "2 for a usage or I/O error\n");
 }
 
 static int usage_error(const char *msg, const char *arg) {
@@ -78,14 +92,48 @@ static int usage_error(const char *msg, const char *arg) {
   return EXIT_USAGE;
 }
 
+/* The value of an option that takes one ("--dir X" or "--dir=X"), or NULL when a is not the
+ * option name. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, int *rc) {
+  const char *a = argv[*i];
+  size_t len = strlen(name);
+  if (strncmp(a, name, len) != 0 || (a[len] && a[len] != '=')) return NULL;
+  if (a[len] == '=') return a + len + 1;
+  if (*i + 1 >= argc) {
+    *rc = usage_error("this option needs a value:", name);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+static int add_dir(run_opts_t *o, const char *spec) {
+  const char *sep = strstr(spec, "::");
+  if (!*spec || sep == spec || (sep && !sep[2]))
+    return usage_error("--dir takes HOST or HOST::GUEST, not", spec);
+  char *copy = strdup(spec);
+  if (!copy) return EXIT_USAGE;
+  swasm_wasi_dir_parse(copy, &o->dirs[o->ndirs++]);
+  return 0;
+}
+
+static int add_env(run_opts_t *o, const char *spec) {
+  if (!*spec || *spec == '=') return usage_error("--env takes NAME=VALUE or NAME, not", spec);
+  o->env[o->nenv++] = spec;
+  return 0;
+}
+
 /* One option at argv[*i]; returns 0, or an exit status. */
 static int parse_option(int argc, char **argv, int *i, run_opts_t *o) {
-  const char *a = argv[*i];
-  if (strcmp(a, "--invoke") == 0) {
-    if (*i + 1 >= argc) return usage_error("--invoke needs a function name", NULL);
-    o->invoke = argv[++*i];
-  } else if (strncmp(a, "--invoke=", 9) == 0) {
-    o->invoke = a + 9;
+  const char *a = argv[*i], *v;
+  int rc = 0;
+  if ((v = option_value(argc, argv, i, "--invoke", &rc))) {
+    o->invoke = v;
+  } else if ((v = option_value(argc, argv, i, "--dir", &rc))) {
+    rc = add_dir(o, v);
+  } else if ((v = option_value(argc, argv, i, "--env", &rc))) {
+    rc = add_env(o, v);
+  } else if (rc) {
+    return rc;
   } else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
     o->copts.opt_level = a[2] - '0';
   } else if (strncmp(a, "-mcpu=", 6) == 0) {
@@ -100,40 +148,59 @@ static int parse_option(int argc, char **argv, int *i, run_opts_t *o) {
   } else {
     return usage_error("unknown option", a);
   }
-  return 0;
+  return rc;
 }
 
-/* Options come anywhere before the arguments; once the file and the function are known,
- * everything else (negative numbers included) is an argument. */
+/* Whether the words after FILE are options ending in --invoke (the form 'FILE [OPTIONS]
+ * --invoke NAME'), rather than the guest's arguments. */
+static bool invoke_follows(int argc, char **argv, int i) {
+  for (; i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--invoke", 8) == 0 && (!a[8] || a[8] == '=')) return true;
+    if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) i++;
+  }
+  return false;
+}
+
+/* Options come before FILE (or between FILE and --invoke); after FILE, everything is an
+ * argument: the guest's, or with --invoke the function's (negative numbers included). */
 static int parse_args(int argc, char **argv, run_opts_t *o) {
   o->copts.opt_level = 2;
+  o->dirs = calloc((size_t)argc, sizeof *o->dirs);
+  o->env = calloc((size_t)argc, sizeof *o->env);
+  if (!o->dirs || !o->env) return EXIT_USAGE;
   int i = 1;
-  bool dashdash = false;
+  bool dashdash = false, options = true;
   for (; i < argc; i++) {
     const char *a = argv[i];
-    if (o->file && (o->invoke || dashdash)) break;
-    if (!dashdash && tool_is_help(a)) {
+    if (o->file && (o->invoke || dashdash || !options)) break;
+    if (!dashdash && tool_is_help(a) && options) {
       usage(stdout);
       return -1;
     }
     if (!dashdash && strcmp(a, "--") == 0) {
       dashdash = true;
-    } else if (!dashdash && a[0] == '-' && a[1]) {
+    } else if (!dashdash && options && a[0] == '-' && a[1]) {
       int rc = parse_option(argc, argv, &i, o);
       if (rc) return rc;
     } else if (!o->file) {
       o->file = a;
+      options = invoke_follows(argc, argv, i + 1);
     } else {
       break;
     }
   }
   if (!o->file) return usage_error("no module file given", NULL);
+  if (i < argc && !dashdash && !o->invoke && strcmp(argv[i], "--") == 0) i++;
   o->args = argv + i;
   o->nargs = argc - i;
-  if (o->nargs && !o->invoke)
-    return usage_error("arguments for _start come with WASI support (not yet); to call a "
-                       "function use --invoke NAME", NULL);
   return 0;
+}
+
+static void free_opts(run_opts_t *o) {
+  for (int i = 0; i < o->ndirs; i++) free((char *)o->dirs[i].host_path);
+  free(o->dirs);
+  free(o->env);
 }
 
 static bool is_text(const char *path, const uint8_t *b, size_t n) {
@@ -328,23 +395,23 @@ static void print_signature(FILE *f, const swasm_desc_functype_t *t) {
 
 /* ---- running --------------------------------------------------------------------------- */
 
+/* A failed call: the guest's exit, a trap (one line, status 134) or another failure. */
 static int trap_exit(const swasm_error_t *err) {
-  if (err->trap == SWASM_TRAP_EXIT) return err->exit_code;
+  if (err->trap == SWASM_TRAP_EXIT) return err->exit_code & 0xff;
   const char *msg = err->message[0] ? err->message : swasm_trap_message(err->trap);
-  if (err->trap != SWASM_TRAP_NONE) fprintf(stderr, "swasm run: trap: %s\n", msg);
-  else fprintf(stderr, "swasm run: %s\n", msg);
+  if (err->trap != SWASM_TRAP_NONE) {
+    fprintf(stderr, "swasm run: trap: %s\n", msg);
+    return SWASM_WASI_STATUS_TRAP;
+  }
+  fprintf(stderr, "swasm run: %s\n", msg);
   return EXIT_INPUT;
 }
 
 static int call_export(const run_opts_t *o, swasm_instance_t *inst) {
-  const char *name = o->invoke ? o->invoke : "_start";
+  const char *name = o->invoke;
   swasm_extern_t ext;
   if (!swasm_instance_export(inst, name, &ext) || ext.kind != SWASM_K_FUNC) {
-    if (o->invoke)
-      fprintf(stderr, "swasm run: %s: no exported function '%s'\n", o->file, name);
-    else
-      fprintf(stderr, "swasm run: %s: the module exports no _start: name a function with "
-              "--invoke NAME\n", o->file);
+    fprintf(stderr, "swasm run: %s: no exported function '%s'\n", o->file, name);
     return EXIT_INPUT;
   }
   const swasm_desc_functype_t *t = ext.u.func.type;
@@ -378,16 +445,78 @@ static int call_export(const run_opts_t *o, swasm_instance_t *inst) {
   return rc;
 }
 
-static int run_library(const run_opts_t *o, const char *lib) {
-  swasm_error_t err;
-  memset(&err, 0, sizeof err);
-  if (!swasm_rt_init(&err)) return trap_exit(&err);
-  swasm_loaded_t *l = swasm_load(lib, &err);
-  if (!l) {
-    fprintf(stderr, "swasm run: %s: %s\n", o->file, err.message);
+static bool imports_wasi(const swasm_module_desc_t *d) {
+  for (uint32_t i = 0; i < d->nimports; i++)
+    if (strcmp(d->imports[i].module, "wasi_snapshot_preview1") == 0) return true;
+  return false;
+}
+
+static bool exports_start(const swasm_module_desc_t *d) {
+  for (uint32_t i = 0; i < d->nexports; i++)
+    if (d->exports[i].kind == SWASM_K_FUNC && strcmp(d->exports[i].name, "_start") == 0)
+      return true;
+  return false;
+}
+
+/* The grants of the command line, and the guest's argv: FILE then the arguments. */
+static const char **wasi_config(const run_opts_t *o, swasm_wasi_config_t *cfg) {
+  const char **argv = calloc((size_t)o->nargs + 2, sizeof *argv);
+  if (!argv) return NULL;
+  argv[0] = o->file;
+  for (int i = 0; i < o->nargs; i++) argv[i + 1] = o->args[i];
+  swasm_wasi_config_init(cfg);
+  cfg->argc = o->nargs + 1;
+  cfg->argv = argv;
+  cfg->ndirs = o->ndirs;
+  cfg->dirs = o->dirs;
+  cfg->nenv = o->nenv;
+  cfg->env = o->env;
+  return argv;
+}
+
+/* The module as a WASI command: its exit status, or 134 after a trap. */
+static int run_command(const run_opts_t *o, swasm_loaded_t *l) {
+  if (!exports_start(swasm_loaded_desc(l))) {
+    fprintf(stderr, "swasm run: %s: the module exports no _start: name a function with "
+            "--invoke NAME\n", o->file);
     return EXIT_INPUT;
   }
+  swasm_wasi_config_t cfg;
+  const char **argv = wasi_config(o, &cfg);
+  if (!argv) return EXIT_USAGE;
+  swasm_error_t err;
+  memset(&err, 0, sizeof err);
+  int status = swasm_wasi_main(l, &cfg, &err);
+  free(argv);
+  if (status != 0 && err.trap != SWASM_TRAP_EXIT) {
+    /* A trap's message reads "trap: REASON in FUNCTION"; anything else is about the file. */
+    if (err.trap != SWASM_TRAP_NONE) fprintf(stderr, "swasm run: %s\n", err.message);
+    else fprintf(stderr, "swasm run: %s: %s\n", o->file, err.message);
+  }
+  return status;
+}
+
+/* --invoke: instantiates (with WASI when the module imports it, so reactors work) and calls
+ * the export. */
+static int run_invoke(const run_opts_t *o, swasm_loaded_t *l) {
+  swasm_error_t err;
+  memset(&err, 0, sizeof err);
   run_host_t host = {.n = 0};
+  swasm_wasi_t *wasi = NULL;
+  if (imports_wasi(swasm_loaded_desc(l))) {
+    run_opts_t no_args = *o;
+    no_args.nargs = 0;
+    swasm_wasi_config_t cfg;
+    const char **argv = wasi_config(&no_args, &cfg);
+    if (!argv) return EXIT_USAGE;
+    wasi = swasm_wasi_new(&cfg, &err);
+    free(argv);
+    if (!wasi) {
+      fprintf(stderr, "swasm run: %s\n", err.message);
+      return EXIT_INPUT;
+    }
+    host.resolvers[host.n++] = (run_resolver_t){swasm_wasi_resolve_cb, wasi};
+  }
   swasm_instance_t *inst = swasm_instantiate(l, resolve_chain, &host, &err);
   int rc;
   if (!inst) {
@@ -398,9 +527,24 @@ static int run_library(const run_opts_t *o, const char *lib) {
       rc = EXIT_INPUT;
     }
   } else {
+    if (wasi) swasm_wasi_bind_instance(wasi, inst);
     rc = call_export(o, inst);
     swasm_instance_free(inst);
   }
+  swasm_wasi_free(wasi);
+  return rc;
+}
+
+static int run_library(const run_opts_t *o, const char *lib) {
+  swasm_error_t err;
+  memset(&err, 0, sizeof err);
+  if (!swasm_rt_init(&err)) return trap_exit(&err);
+  swasm_loaded_t *l = swasm_load(lib, &err);
+  if (!l) {
+    fprintf(stderr, "swasm run: %s: %s\n", o->file, err.message);
+    return EXIT_INPUT;
+  }
+  int rc = o->invoke ? run_invoke(o, l) : run_command(o, l);
   swasm_unload(l);
   return rc;
 }
@@ -409,12 +553,13 @@ int cmd_run(int argc, char **argv) {
   run_opts_t o;
   memset(&o, 0, sizeof o);
   int rc = parse_args(argc, argv, &o);
-  if (rc) return rc < 0 ? 0 : rc;
-  char lib[4096];
-  rc = compile_module(&o, lib, sizeof lib);
-  if (rc) return rc;
-  fflush(stdout);
-  rc = run_library(&o, lib);
-  fflush(stdout);
-  return rc;
+  if (rc == 0) {
+    char lib[4096];
+    rc = compile_module(&o, lib, sizeof lib);
+    fflush(stdout);
+    if (rc == 0) rc = run_library(&o, lib);
+    fflush(stdout);
+  }
+  free_opts(&o);
+  return rc < 0 ? 0 : rc;
 }

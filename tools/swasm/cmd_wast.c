@@ -1,6 +1,6 @@
 /* cmd_wast.c - 'swasm wast': runs WebAssembly spec test scripts. Each .wast is converted by
  * wast2json into a private temporary directory, then its commands run in a child process so
- * that a crash in one file is counted against that file and the run goes on. */
+ * that a command that crashes or hangs is counted as failed and the run goes on. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +51,7 @@ typedef struct cli {
   const char *features[MAX_FEATURES];   /* names; wast2json gets them as --enable-NAME */
   int nfeatures;
   bool fork;
-  unsigned timeout;                     /* seconds per file; 0 = none */
+  unsigned timeout;                     /* seconds one command may take; 0 = no limit */
 } cli_t;
 
 typedef struct counts {
@@ -146,6 +146,14 @@ static void remove_tmpdir(const char *dir) {
   rmdir(dir);
 }
 
+/* Waits for pid; a lost child reads as one that exited with status 127. */
+static int wait_child(pid_t pid) {
+  int status;
+  pid_t r;
+  while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
+  return r == pid ? status : 127 << 8;
+}
+
 /* Prints the first lines of wast2json's error output. */
 static void show_errors(const char *path) {
   FILE *f = fopen(path, "r");
@@ -184,8 +192,7 @@ static bool run_wast2json(const cli_t *c, const char *file, const char *json, co
     printf("%s: cannot run wast2json: %s\n", file, strerror(rc));
     return false;
   }
-  int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  int status = wait_child(pid);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
   printf("%s: wast2json failed:\n", file);
   show_errors(errpath);
@@ -269,7 +276,7 @@ static bool run_child(const cli_t *cli, const wast_json_t *root, const char *dir
   bool finished = collect(fds[0], c, received, cli->timeout);
   if (!finished) kill(pid, SIGKILL);
   close(fds[0]);
-  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+  *status = wait_child(pid);
   return finished;
 }
 

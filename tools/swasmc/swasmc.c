@@ -1,5 +1,5 @@
-/* swasmc.c - the compiler driver: WebAssembly (.wasm or .wat) in, a native object, assembly,
- * LLVM IR or shared library out, with gcc-like options. */
+/* swasmc.c - the compiler driver: WebAssembly (.wasm or .wat) in, a native executable (from a
+ * WASI command), object, assembly, LLVM IR or shared library out, with gcc-like options. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include <llvm-c/Core.h>
 
+#include "exe.h"
 #include "swasm/compiler.h"
 #include "swasm_config.h"
 
@@ -23,15 +24,18 @@ typedef struct options {
   out_kind_t mode;
   bool mode_set;
   const char *in, *out;
+  exe_grants_t grants;
 } options_t;
 
 static void usage(FILE *f) {
   fprintf(f,
-    "usage: swasmc [OPTIONS] INPUT.wasm|INPUT.wat (-c | -S | -shared | --emit=KIND) [-o OUT]\n"
+    "usage: swasmc [OPTIONS] INPUT.wasm|INPUT.wat [-c | -S | -shared | --emit=KIND] [-o OUT]\n"
     "\n"
-    "Compiles a WebAssembly module ahead of time to native code.\n"
+    "Compiles a WebAssembly module ahead of time to native code. By default a WASI command\n"
+    "(a module exporting _start) becomes a standalone executable, with the runtime linked in.\n"
     "\n"
     "output:\n"
+    "  (none of below)    an executable (default name: INPUT without its extension)\n"
     "  -c                 an ELF object (default name: INPUT.o)\n"
     "  -S                 assembly (INPUT.s)\n"
     "  -shared            a shared library for 'swasm run' and the runtime (INPUT.so)\n"
@@ -50,6 +54,17 @@ static void usage(FILE *f) {
     "                     exceptions (WebAssembly 2.0 is always on)\n"
     "  -j N, --threads=N  compiler threads (default: one per core)\n"
     "\n"
+    "what an executable's guest may see (nothing unless granted; docs/wasi.md):\n"
+    "  --dir HOST[::GUEST]  preopen the host directory HOST as GUEST (default: HOST itself);\n"
+    "                     a relative HOST is taken from the working directory at run time\n"
+    "  --env NAME=VALUE   set an environment variable; --env NAME passes the run-time value\n"
+    "  --lock-grants      ignore the run-time grants SWASM_WASI_DIRS=\"HOST[::GUEST];...\" and\n"
+    "                     SWASM_WASI_ENV=\"NAME,...\" (honoured otherwise, like --dir/--env)\n"
+    "  Arguments always pass through to the guest. A trap exits with status 134 and one line\n"
+    "  on stderr; proc_exit(N) exits with N.\n"
+    "  --libc=static|shared  link the C library statically (default: the executable is one\n"
+    "                     static position-independent file, fastest to start) or dynamically\n"
+    "\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 the input is at fault, 2 usage or I/O error\n");
@@ -63,7 +78,8 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static int set_mode(options_t *o, out_kind_t m, const char *arg) {
-  if (o->mode_set && o->mode != m) return usage_error("'%s' conflicts with an earlier output option", arg);
+  if (o->mode_set && o->mode != m)
+    return usage_error("'%s' conflicts with an earlier output option", arg);
   o->mode = m;
   o->mode_set = true;
   return 0;
@@ -124,10 +140,37 @@ static int parse_flag(options_t *o, const char *a) {
 }
 
 /* Returns 0 to go on, EXIT_USAGE on a bad command line, -1 after --help or --version. */
+/* --dir and --env, as "--dir X" or "--dir=X"; -1 when a is neither. */
+static int parse_grant(int argc, char **argv, int *i, options_t *o) {
+  const char *a = argv[*i];
+  bool dir = strncmp(a, "--dir", 5) == 0 && (!a[5] || a[5] == '=');
+  bool env = strncmp(a, "--env", 5) == 0 && (!a[5] || a[5] == '=');
+  if (!dir && !env) {
+    if (strcmp(a, "--libc=static") == 0 || strcmp(a, "--libc=shared") == 0) {
+      o->grants.shared_libc = a[7] == 's' && a[8] == 'h';
+      return 0;
+    }
+    if (strcmp(a, "--lock-grants") != 0) return -1;
+    return exe_grant_lock(&o->grants) ? 0 : EXIT_USAGE;
+  }
+  const char *val = a[5] == '=' ? a + 6 : NULL;
+  if (!val) {
+    if (*i + 1 >= argc) return usage_error("'%s' needs an argument", a);
+    val = argv[++*i];
+  }
+  bool ok = dir ? exe_grant_dir(&o->grants, val) : exe_grant_env(&o->grants, val);
+  return ok ? 0 : EXIT_USAGE;
+}
+
 static int parse_args(int argc, char **argv, options_t *o) {
   o->copts.opt_level = 2;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int g = parse_grant(argc, argv, &i, o);
+    if (g >= 0) {
+      if (g) return g;
+      continue;
+    }
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       return -1;
@@ -156,6 +199,9 @@ static int parse_args(int argc, char **argv, options_t *o) {
     }
   }
   if (!o->in) return usage_error("%s", "no input file");
+  if ((o->grants.n || o->grants.shared_libc) && o->mode != MODE_EXE)
+    return usage_error("%s", "--dir, --env, --lock-grants and --libc are for executables "
+                             "(no -c, -S, -shared or --emit)");
   return 0;
 }
 
@@ -168,7 +214,14 @@ static char *default_output(const char *in, out_kind_t mode) {
   const char *dot = strrchr(base, '.');
   if (dot && dot != base) len = (size_t)(dot - base);
   char *out = malloc(len + 8);
-  if (out) snprintf(out, len + 8, "%.*s%s", (int)len, base, ext[mode]);
+  if (!out) return NULL;
+  snprintf(out, len + 8, "%.*s%s", (int)len, base, ext[mode]);
+  /* An input without an extension would be overwritten by its executable: gcc's name then. */
+  struct stat a, b;
+  if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    free(out);
+    out = strdup("a.out");
+  }
   return out;
 }
 
@@ -307,7 +360,9 @@ static int compile_and_write(const options_t *o, const swasm_module_t *m, const 
     return status_exit(st);
   }
   int rc = 0;
-  if (o->mode == MODE_SHARED) {
+  if (o->mode == MODE_EXE) {
+    rc = exe_link(&b, out, copts.triple, &o->grants);
+  } else if (o->mode == MODE_SHARED) {
     st = swasm_link_shared(&b, out, copts.triple, &d);
     if (st != SWASM_OK) {
       fprintf(stderr, "swasmc: %s\n", d.message);
@@ -324,9 +379,10 @@ int main(int argc, char **argv) {
   options_t o;
   memset(&o, 0, sizeof o);
   int rc = parse_args(argc, argv, &o);
-  if (rc) return rc < 0 ? 0 : rc;
-  if (o.mode == MODE_EXE)
-    return usage_error("%s", "executables come with WASI support (not yet): use -c, -S or -shared");
+  if (rc) {
+    exe_grants_free(&o.grants);
+    return rc < 0 ? 0 : rc;
+  }
   bool text_out = o.mode == MODE_ASM || o.mode == MODE_IR || o.mode == MODE_IR_OPT;
   if (o.out && strcmp(o.out, "-") == 0 && !text_out)
     return usage_error("%s", "'-o -' is for text output (-S, --emit=llvm-ir); objects and "
@@ -336,8 +392,10 @@ int main(int argc, char **argv) {
   if (!out) return EXIT_USAGE;
   swasm_module_t *m = NULL;
   rc = load_module(&o, &m);
+  if (rc == 0 && o.mode == MODE_EXE && !exe_check_command(m, o.in)) rc = EXIT_INPUT;
   if (rc == 0) rc = compile_and_write(&o, m, out);
   if (m) swasm_module_free(m);
   free(def);
+  exe_grants_free(&o.grants);
   return rc;
 }

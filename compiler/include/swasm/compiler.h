@@ -262,6 +262,25 @@ swasm_status_t swasm_compile(const swasm_module_t *m, const swasm_compile_opts_t
 swasm_status_t swasm_link_shared(const swasm_buf_t *obj, const char *path, const char *triple,
                                  swasm_diag_t *diag);
 
+/* What swasm_link_executable links with the object. */
+typedef struct swasm_exe_opts {
+  const char *triple;              /* NULL = host */
+  const char *const *libs;         /* NULL-terminated: the runtime archives (libswasm-rt-main.a
+                                      then libswasm-rt.a) or other files to link after it */
+  const char *const *grants;       /* NULL-terminated swasm_wasi_grants strings to bake in
+                                      (see swasm/runtime.h), or NULL for the default, none */
+  const char *const *link_args;    /* NULL-terminated extra driver arguments, or NULL */
+  bool shared_libc;                /* link the C library dynamically; by default the whole
+                                      executable is static (and position-independent), which
+                                      starts fastest and runs on any Linux of the architecture */
+} swasm_exe_opts_t;
+
+/* Links an object (from swasm_compile) of a WASI command into a standalone executable at path,
+ * through the system C compiler driver ($SWASM_CC, else cc, else clang-19, else gcc; the cross
+ * gcc for a foreign triple). Written to a temporary name and renamed into place. */
+swasm_status_t swasm_link_executable(const swasm_buf_t *obj, const char *path,
+                                     const swasm_exe_opts_t *opts, swasm_diag_t *diag);
+
 /* Compiles (if not cached) and links m with opts into the compile cache
  * ($SWASM_CACHE_DIR, else $XDG_CACHE_HOME/swasm, else ~/.cache/swasm), keyed by a hash of the
  * module bytes, the options and the swasm version. Writes the library's path to path_out. */

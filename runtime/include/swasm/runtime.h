@@ -246,7 +246,13 @@ typedef struct swasm_instance swasm_instance_t;
 typedef struct swasm_error {
   swasm_trap_t trap;             /* SWASM_TRAP_NONE when the failure is not a trap */
   int exit_code;                 /* for SWASM_TRAP_EXIT */
-  char message[512];
+  char message[512];             /* a trap's reason, then " in $NAME (func N)" or " in func N"
+                                    when the trap happened in a function of a loaded module */
+  /* Where a trap happened, when known: an address in the instruction that faulted or called
+   * the runtime to trap (0 when unknown), and the wasm function index it belongs to. */
+  uintptr_t pc;
+  uint32_t func;
+  bool func_known;
 } swasm_error_t;
 
 SWASM_API const char *swasm_trap_message(swasm_trap_t trap);

@@ -1,0 +1,33 @@
+/* exe.h - what swasmc.c uses of exe.c: grants from the command line and the link of a WASI
+ * command into an executable. */
+#ifndef SWASMC_EXE_H
+#define SWASMC_EXE_H
+
+#include <stdbool.h>
+
+#include "swasm/compiler.h"
+
+/* The grants baked into an executable, as swasm_wasi_grants strings. */
+typedef struct exe_grants {
+  char **list;                 /* NULL-terminated once any is added */
+  int n, cap;
+  bool shared_libc;            /* --libc=shared */
+} exe_grants_t;
+
+/* Adds "dir:SPEC" (--dir SPEC) or "env:SPEC" (--env SPEC); prints its own error and returns
+ * false on a bad SPEC or out of memory. */
+bool exe_grant_dir(exe_grants_t *g, const char *spec);
+bool exe_grant_env(exe_grants_t *g, const char *spec);
+/* --lock-grants: the executable ignores SWASM_WASI_DIRS and SWASM_WASI_ENV. */
+bool exe_grant_lock(exe_grants_t *g);
+void exe_grants_free(exe_grants_t *g);
+
+/* Fails with a message (returning false) when m is not a WASI command an executable can run:
+ * it must export a function _start and import nothing but wasi_snapshot_preview1 functions. */
+bool exe_check_command(const swasm_module_t *m, const char *in);
+
+/* Links obj into the executable out with the runtime and the grants; an exit status. */
+int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
+             const exe_grants_t *g);
+
+#endif
