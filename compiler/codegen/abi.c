@@ -72,9 +72,9 @@ static void check_layout(cg_module_t *cm) {
   assert(LLVMOffsetOfElement(td, cm->t_memory, MEMORY_SIZE) == offsetof(swasm_memory_t, size));
   assert(LLVMOffsetOfElement(td, cm->t_memory, MEMORY_GUARDED) ==
          offsetof(swasm_memory_t, guarded));
-  assert(LLVMOffsetOfElement(td, cm->t_table, TABLE_SIZE) == offsetof(cg_rt_table_t, size));
+  assert(LLVMOffsetOfElement(td, cm->t_table, TABLE_SIZE) == offsetof(swasm_table_t, size));
   assert(LLVMOffsetOfElement(td, cm->t_table, TABLE_ELEMTYPE) ==
-         offsetof(cg_rt_table_t, elemtype));
+         offsetof(swasm_table_t, elemtype));
   assert(LLVMOffsetOfElement(td, cm->t_segment, SEGMENT_SIZE) ==
          offsetof(swasm_segment_t, size));
   assert(LLVMABISizeOfType(td, cm->t_segment) == sizeof(swasm_segment_t));
@@ -287,7 +287,7 @@ LLVMValueRef cg_global_cell(cg_func_t *f, uint32_t g) {
 
 LLVMValueRef cg_table_struct(cg_func_t *f, uint32_t t) {
   return cached_elem(f, &f->table_structs, f->cm->m->ntables, VMCTX_TABLES, t,
-                     sizeof(cg_rt_table_t), "table");
+                     sizeof(swasm_table_t), "table");
 }
 
 LLVMValueRef cg_memory_struct(cg_func_t *f, uint32_t mem) {

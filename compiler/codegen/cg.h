@@ -13,18 +13,7 @@
 
 #include "codegen.h"
 
-/* runtime.h and compiler.h both define struct swasm_func and struct swasm_table (a callable
- * and a runtime table there, a module's function and table type here): the runtime's are
- * renamed cg_rt_* while it is included. */
-#define swasm_func cg_rt_func
-#define swasm_func_t cg_rt_func_t
-#define swasm_table cg_rt_table
-#define swasm_table_t cg_rt_table_t
 #include "swasm/runtime.h"
-#undef swasm_func
-#undef swasm_func_t
-#undef swasm_table
-#undef swasm_table_t
 
 #define CG_HIDDEN IR_HIDDEN
 

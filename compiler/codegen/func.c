@@ -124,7 +124,7 @@ void cg_func_end(cg_func_t *f) {
   f->edge = NULL;
 }
 
-static bool setup_locals(cg_func_t *f, const swasm_func_t *fn) {
+static bool setup_locals(cg_func_t *f, const swasm_funcdef_t *fn) {
   cg_module_t *cm = f->cm;
   const swasm_functype_t *ft = &cm->m->types[fn->type];
   uint64_t n = (uint64_t)ft->nparams + fn->nlocals;
@@ -171,7 +171,7 @@ static void erase_dead(LLVMValueRef v) {
 /* A function that calls nobody cannot recurse, and a small one cannot use more than the
  * runtime's margin below the limit (256 KiB): its stack check goes. Inlined into callers,
  * the check would otherwise be repeated in their loops. */
-static void drop_leaf_stack_check(cg_func_t *f, const swasm_func_t *fn) {
+static void drop_leaf_stack_check(cg_func_t *f, const swasm_funcdef_t *fn) {
   uint64_t estimate = 16 * ((uint64_t)(fn->body_end - fn->body_offset) + f->nlocals);
   if (f->has_calls || !f->stack_check || estimate > 64 * 1024) return;
   LLVMValueRef br = f->stack_check;
@@ -191,7 +191,7 @@ static void drop_leaf_stack_check(cg_func_t *f, const swasm_func_t *fn) {
 bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
   const swasm_module_t *m = cm->m;
   uint32_t index = m->nimported_funcs + defined_index;
-  const swasm_func_t *fn = &m->funcs[index];
+  const swasm_funcdef_t *fn = &m->funcs[index];
   const swasm_functype_t *ft = &m->types[fn->type];
   cg_func_t f;
   cg_func_begin(&f, cm, cm->funcs[defined_index], index);

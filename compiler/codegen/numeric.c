@@ -137,12 +137,23 @@ LLVMValueRef cg_quiet_nan(cg_func_t *f, LLVMValueRef r) {
   return LLVMBuildSelect(b, isnan, LLVMBuildBitCast(b, q, LLVMTypeOf(r), ""), r, "");
 }
 
-/* An operand that lets LLVM fold the operation to (the negation of) the other operand. */
-static bool identity_operand(LLVMValueRef v) {
+static bool is_const(LLVMValueRef v, double a, double b) {
   if (!LLVMIsAConstantFP(v)) return false;
   LLVMBool loses;
   double d = LLVMConstRealGetDouble(v, &loses);
-  return d == 0.0 || d == 1.0 || d == -1.0;
+  return d == a || d == b;
+}
+
+/* Whether LLVM may fold the operation to (the negation of) one operand: x + -0, x - 0,
+ * -0 - x, x * 1, x * -1, x / 1, x / -1. */
+static bool may_fold_to_operand(unsigned k, LLVMValueRef x, LLVMValueRef y) {
+  switch (k) {
+  case F_ADD: return is_const(x, 0.0, 0.0) || is_const(y, 0.0, 0.0);   /* 0.0 == -0.0 */
+  case F_SUB: return is_const(y, 0.0, 0.0) || is_const(x, 0.0, 0.0);
+  case F_MUL: return is_const(x, 1.0, -1.0) || is_const(y, 1.0, -1.0);
+  case F_DIV: return is_const(y, 1.0, -1.0);
+  default: return false;
+  }
 }
 
 static LLVMValueRef float_unary(cg_func_t *f, unsigned k, LLVMValueRef x) {
@@ -172,7 +183,7 @@ bool cg_emit_farith(cg_func_t *f, const ir_instr_t *in) {
   if (k <= F_SQRT) return cg_push(f, float_unary(f, k, cg_pop(f)));
   LLVMValueRef y = cg_pop(f), x = cg_pop(f);
   LLVMValueRef r = float_binary(f, k, x, y);
-  if (k == F_MIN || k == F_MAX || (k != F_COPYSIGN && (identity_operand(x) || identity_operand(y))))
+  if (k == F_MIN || k == F_MAX || may_fold_to_operand(k, x, y))
     r = cg_quiet_nan(f, r);
   return cg_push(f, r);
 }

@@ -77,6 +77,10 @@ CG_HIDDEN LLVMValueRef cg_simd_select_cmp(cg_func_t *f, LLVMRealPredicate p, LLV
                                           LLVMValueRef b);
 CG_HIDDEN LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b,
                                          cg_shape_t s, bool max);
+/* r (f32x4/f64x2) with the quiet bit set in NaN lanes when one of the n operands is a constant
+ * LLVM may fold away (x * 1.0, x + 0.0): such folds return a signalling NaN unquieted. */
+CG_HIDDEN LLVMValueRef cg_simd_quiet_folded(cg_func_t *f, LLVMValueRef r, const LLVMValueRef *ops,
+                                            unsigned n);
 CG_HIDDEN LLVMValueRef cg_simd_q15mulr(cg_func_t *f, LLVMValueRef a, LLVMValueRef b,
                                        bool relaxed);
 CG_HIDDEN LLVMValueRef cg_simd_trunc_sat(cg_func_t *f, LLVMValueRef v, cg_shape_t from,

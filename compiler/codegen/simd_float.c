@@ -77,6 +77,40 @@ LLVMValueRef cg_simd_fmin_fmax(cg_func_t *f, LLVMValueRef a, LLVMValueRef b, cg_
   return cg_simd_call2(f, max ? "llvm.maximum" : "llvm.minimum", a, b);
 }
 
+/* A constant vector with a lane that lets LLVM fold an operation to (the negation of) the other
+ * operand: 0.0, 1.0 or -1.0 (x + 0.0, x * 1.0, x / -1.0, ...). Lanes it cannot read count as
+ * such. */
+static bool identity_lanes(LLVMValueRef v) {
+  if (!LLVMIsConstant(v)) return false;
+  unsigned n = LLVMGetVectorSize(LLVMTypeOf(v));
+  for (unsigned i = 0; i < n; i++) {
+    LLVMValueRef e = LLVMGetAggregateElement(v, i);
+    if (!e || !LLVMIsAConstantFP(e)) return true;
+    LLVMBool loses;
+    double d = LLVMConstRealGetDouble(e, &loses);
+    if (d == 0.0 || d == 1.0 || d == -1.0) return true;
+  }
+  return false;
+}
+
+/* Sets the quiet bit of r's NaN lanes when an operand is such a constant: a folded x * 1.0
+ * would return a signalling NaN unchanged, where wasm wants an arithmetic NaN. */
+LLVMValueRef cg_simd_quiet_folded(cg_func_t *f, LLVMValueRef r, const LLVMValueRef *ops,
+                                  unsigned n) {
+  bool any = false;
+  for (unsigned i = 0; i < n; i++) any = any || identity_lanes(ops[i]);
+  if (!any) return r;
+  cg_module_t *cm = f->cm;
+  LLVMBuilderRef bd = cm->b;
+  cg_shape_t s = LLVMGetVectorSize(LLVMTypeOf(r)) == 4 ? SH_F32 : SH_F64;
+  LLVMValueRef nan = cg_simd_mask(f, LLVMBuildFCmp(bd, LLVMRealUNO, r, r, ""), s);
+  LLVMValueRef qbit = cg_simd_const(cm, int_shape(s), s == SH_F32 ? 0x00400000u
+                                                                   : 0x0008000000000000ull);
+  LLVMValueRef q = LLVMBuildOr(bd, cg_simd_as(f, r, int_shape(s)),
+                               LLVMBuildAnd(bd, nan, qbit, ""), "");
+  return cg_simd_as(f, q, s);
+}
+
 static LLVMValueRef unary(cg_func_t *f, unsigned op, LLVMValueRef a) {
   const char *name;
   switch (op) {
@@ -123,5 +157,12 @@ bool cg_emit_vfloat(cg_func_t *f, const ir_instr_t *in) {
   cg_shape_t s = cg_simd_shape_of(in->op);
   if (!is_binary(in->op)) return cg_simd_push(f, unary(f, in->op, cg_simd_pop(f, s)));
   LLVMValueRef b = cg_simd_pop(f, s), a = cg_simd_pop(f, s);
-  return cg_simd_push(f, binary(f, in->op, a, b, s));
+  LLVMValueRef r = binary(f, in->op, a, b, s);
+  /* pmin and pmax are selects: they return an operand's bits, signalling or not. */
+  if (in->op != OP_F32X4_PMIN && in->op != OP_F32X4_PMAX && in->op != OP_F64X2_PMIN &&
+      in->op != OP_F64X2_PMAX) {
+    LLVMValueRef ops[] = {a, b};
+    r = cg_simd_quiet_folded(f, cg_simd_as(f, r, s), ops, 2);
+  }
+  return cg_simd_push(f, r);
 }

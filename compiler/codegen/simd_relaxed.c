@@ -93,7 +93,9 @@ static LLVMValueRef emit(cg_func_t *f, unsigned op) {
   case OP_F32X4_RELAXED_MADD: case OP_F32X4_RELAXED_NMADD: case OP_F64X2_RELAXED_MADD:
   case OP_F64X2_RELAXED_NMADD: {
     LLVMValueRef c = cg_simd_pop(f, s), b = cg_simd_pop(f, s), a = cg_simd_pop(f, s);
-    return madd(f, a, b, c, op == OP_F32X4_RELAXED_NMADD || op == OP_F64X2_RELAXED_NMADD);
+    LLVMValueRef ops[] = {a, b, c};
+    LLVMValueRef r = madd(f, a, b, c, op == OP_F32X4_RELAXED_NMADD || op == OP_F64X2_RELAXED_NMADD);
+    return cg_simd_quiet_folded(f, r, ops, 3);
   }
   case OP_I8X16_RELAXED_LANESELECT: case OP_I16X8_RELAXED_LANESELECT:
   case OP_I32X4_RELAXED_LANESELECT: case OP_I64X2_RELAXED_LANESELECT: {

@@ -8,7 +8,7 @@
 /* An imported entity's description, kept until the index spaces are built. */
 typedef struct dec_importdesc {
   uint32_t type;               /* functions, tags */
-  swasm_table_t table;
+  swasm_tabletype_t table;
   swasm_limits_t memory;
   swasm_global_t global;
 } dec_importdesc_t;
@@ -27,8 +27,8 @@ typedef struct dec {
   swasm_functype_t *types;     uint32_t ntypes;
   swasm_import_t *imports;     dec_importdesc_t *importdescs; uint32_t nimports;
   uint32_t *functypes;         uint32_t nfuncdecls;    /* function section */
-  swasm_func_t *defined;       uint32_t ncode;         /* code section */
-  swasm_table_t *tables;       uint32_t ntables;
+  swasm_funcdef_t *defined;       uint32_t ncode;         /* code section */
+  swasm_tabletype_t *tables;       uint32_t ntables;
   swasm_limits_t *memories;    uint32_t nmemories;
   swasm_global_t *globals;     uint32_t nglobals;
   uint32_t *tags;              uint32_t ntags;

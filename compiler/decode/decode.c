@@ -199,8 +199,8 @@ static void index_spaces(dec_t *d) {
   uint32_t ntag = d->nimp_tags + d->ntags;
   if (nf < d->ncode || nt < d->ntables || nm < d->nmemories || ng < d->nglobals || ntag < d->ntags)
     dec_fail(d, SWASM_LIMIT, d->r.pos, "too many definitions");
-  swasm_func_t *funcs = dec_alloc(d, nf, sizeof *funcs);
-  swasm_table_t *tables = dec_alloc(d, nt, sizeof *tables);
+  swasm_funcdef_t *funcs = dec_alloc(d, nf, sizeof *funcs);
+  swasm_tabletype_t *tables = dec_alloc(d, nt, sizeof *tables);
   swasm_limits_t *mems = dec_alloc(d, nm, sizeof *mems);
   swasm_global_t *globals = dec_alloc(d, ng, sizeof *globals);
   uint32_t *tags = dec_alloc(d, ntag, sizeof *tags);

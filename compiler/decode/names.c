@@ -21,7 +21,7 @@ static const char *lenient_name(dec_t *d, ir_reader_t *r) {
   return s;
 }
 
-static void function_names(dec_t *d, ir_reader_t *r, swasm_func_t *funcs, uint32_t nfuncs) {
+static void function_names(dec_t *d, ir_reader_t *r, swasm_funcdef_t *funcs, uint32_t nfuncs) {
   uint32_t n = ir_u32(r);
   for (uint32_t i = 0; i < n && !r->failed; i++) {
     uint32_t idx = ir_u32(r);
@@ -33,7 +33,7 @@ static void function_names(dec_t *d, ir_reader_t *r, swasm_func_t *funcs, uint32
 void dec_name_section(dec_t *d) {
   /* Errors here must not longjmp or touch the diagnostic: a private reader without either. */
   ir_reader_t r = {.base = d->r.base, .pos = d->names_offset, .end = d->names_end};
-  swasm_func_t *funcs = (swasm_func_t *)d->m->funcs;  /* still ours until decoding returns */
+  swasm_funcdef_t *funcs = (swasm_funcdef_t *)d->m->funcs;  /* still ours until decoding returns */
   int last = -1;
   while (r.pos < r.end && !r.failed) {
     uint8_t id = ir_u8(&r);

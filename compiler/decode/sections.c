@@ -66,7 +66,7 @@ void dec_limits(dec_t *d, swasm_limits_t *l) {
   if (l->has_max) l->max = l->is64 ? ir_u64(&d->r) : ir_u32(&d->r);
 }
 
-static void table_type(dec_t *d, swasm_table_t *t) {
+static void table_type(dec_t *d, swasm_tabletype_t *t) {
   t->elemtype = dec_reftype(d);
   dec_limits(d, &t->limits);
 }
@@ -290,7 +290,7 @@ void dec_data_section(dec_t *d) {
  * validator's and codegen's per-function local arrays small. */
 enum { MAX_LOCALS = 50000 };
 
-static void locals(dec_t *d, swasm_func_t *f) {
+static void locals(dec_t *d, swasm_funcdef_t *f) {
   size_t start = d->r.pos;
   uint32_t n = dec_count(d), cap;
   swasm_localgroup_t *g = dec_vec(d, n, MIN_LOCALGROUP, sizeof *g, &cap);
@@ -313,7 +313,7 @@ static void locals(dec_t *d, swasm_func_t *f) {
   f->nlocals = (uint32_t)total;
 }
 
-static void function_body(dec_t *d, swasm_func_t *f) {
+static void function_body(dec_t *d, swasm_funcdef_t *f) {
   f->size_offset = (uint32_t)d->r.pos;
   uint32_t size = dec_count(d);
   size_t section_end = d->r.end, body_end = d->r.pos + size;

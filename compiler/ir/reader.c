@@ -317,7 +317,7 @@ void ir_instr_scratch_free(ir_instr_scratch_t *s) {
 
 uint8_t ir_local_type(const swasm_module_t *m, uint32_t f, uint32_t i) {
   if (f >= m->nfuncs || m->funcs[f].type >= m->ntypes) return 0;
-  const swasm_func_t *fn = &m->funcs[f];
+  const swasm_funcdef_t *fn = &m->funcs[f];
   const swasm_functype_t *ft = &m->types[fn->type];
   if (i < ft->nparams) return ft->params[i];
   i -= ft->nparams;

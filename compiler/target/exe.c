@@ -106,6 +106,26 @@ static swasm_status_t grants_object(const char *const *grants, const char *tripl
   return st;
 }
 
+/* The line of the driver's messages that says why it failed: the first naming an error or an
+ * undefined symbol (warnings, like glibc's about dlopen in static programs, come first), or
+ * else the first line. */
+static void why_line(const tgt_output_t *msgs, char *buf, size_t size) {
+  const char *text = msgs->data ? (const char *)msgs->data : "";
+  for (const char *line = text; *line;) {
+    size_t len = strcspn(line, "\n");
+    char one[600];
+    snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), line);
+    if (strstr(one, "error") || strstr(one, "undefined reference") ||
+        strstr(one, "cannot find")) {
+      tgt_output_t o = {.data = (uint8_t *)one, .len = strlen(one)};
+      tgt_first_line(&o, buf, size);
+      return;
+    }
+    line += len + (line[len] == '\n');
+  }
+  tgt_first_line(msgs, buf, size);
+}
+
 /* Runs the driver: cc [-static-pie] -o out obj [grants] libs... extra... -lm -ldl -lpthread. */
 static swasm_status_t run_driver(const char *cc, const char *obj, const char *grants,
                                  const swasm_exe_opts_t *opts, const char *out,
@@ -139,7 +159,7 @@ static swasm_status_t run_driver(const char *cc, const char *obj, const char *gr
   swasm_status_t st = SWASM_OK;
   if (rc > 0) {
     char msg[400];
-    tgt_first_line(&msgs, msg, sizeof msg);
+    why_line(&msgs, msg, sizeof msg);
     st = tgt_fail(diag, SWASM_IO, "linking %s failed (%s exit status %d)%s%s", shown, cc, rc,
                   *msg ? ": " : "", msg);
   }

@@ -170,7 +170,7 @@ static bool op_call(val_ctx_t *c, const ir_instr_t *in) {
     uint32_t tab = in->u.call_indirect.table, ty = in->u.call_indirect.type;
     if (tab >= c->m->ntables)
       return val_error(c, "unknown table %u", tab);
-    const swasm_table_t *tt = &c->m->tables[tab];
+    const swasm_tabletype_t *tt = &c->m->tables[tab];
     if (tt->elemtype != SWASM_FUNCREF)
       return val_error(c, "type mismatch: call_indirect needs a funcref table, table %u holds "
                           "%s", tab, val_type_name(tt->elemtype));
@@ -261,7 +261,7 @@ bool val_instr(val_ctx_t *c, const ir_instr_t *in) {
 /* ---- walks --------------------------------------------------------------------------------- */
 
 static bool setup_locals(val_ctx_t *c) {
-  const swasm_func_t *fn = c->fn;
+  const swasm_funcdef_t *fn = c->fn;
   if (fn->nlocalgroups > c->caplends) {
     uint32_t *p = realloc(c->lends, (size_t)fn->nlocalgroups * sizeof *p);
     if (!p)
@@ -381,7 +381,7 @@ static bool malformed(val_ctx_t *c, uint64_t offset, const char *msg) {
   return val_fail(c, SWASM_MALFORMED, offset, "%s", msg);
 }
 
-static bool scan_body(val_ctx_t *c, const swasm_func_t *fn) {
+static bool scan_body(val_ctx_t *c, const swasm_funcdef_t *fn) {
   swasm_diag_t d = {0};
   ir_reader_t r;
   ir_instr_t in;

@@ -76,14 +76,14 @@ bool val_instr_var(val_ctx_t *c, const ir_instr_t *in) {
 
 /* ---- tables -------------------------------------------------------------------------------- */
 
-static bool table(val_ctx_t *c, uint32_t idx, const swasm_table_t **t) {
+static bool table(val_ctx_t *c, uint32_t idx, const swasm_tabletype_t **t) {
   if (idx >= c->m->ntables)
     return val_error(c, "unknown table %u", idx);
   *t = &c->m->tables[idx];
   return true;
 }
 
-static uint8_t table_addr(const swasm_table_t *t) {
+static uint8_t table_addr(const swasm_tabletype_t *t) {
   return t->limits.is64 ? SWASM_I64 : SWASM_I32;
 }
 
@@ -95,7 +95,7 @@ static bool elem_segment(val_ctx_t *c, uint32_t idx, uint8_t *reftype) {
 }
 
 bool val_instr_table(val_ctx_t *c, const ir_instr_t *in) {
-  const swasm_table_t *t = NULL, *s = NULL;
+  const swasm_tabletype_t *t = NULL, *s = NULL;
   uint8_t et = 0;
   switch (in->op) {
   case OP_TABLE_GET:

@@ -111,7 +111,7 @@ static bool check_elem(val_ctx_t *c, const swasm_elem_t *e) {
   if (e->mode == SWASM_SEG_ACTIVE) {
     if (e->table >= m->ntables)
       return val_fail(c, SWASM_INVALID, e->section_offset, "unknown table %u", e->table);
-    const swasm_table_t *t = &m->tables[e->table];
+    const swasm_tabletype_t *t = &m->tables[e->table];
     if (t->elemtype != e->reftype)
       return val_fail(c, SWASM_INVALID, e->section_offset,
                       "type mismatch: element segment of %s for a table of %s",

@@ -58,7 +58,7 @@ typedef struct val_ctx {
   uint32_t nlocals;         /* parameters included */
   uint32_t *lends;          /* lends[g]: index just past local group g (parameters included) */
   uint32_t caplends;
-  const swasm_func_t *fn;
+  const swasm_funcdef_t *fn;
 
   uint8_t *refs;            /* bitmap of function indices declared for ref.func (C.refs) */
   bool const_mode;          /* walking a constant expression: only constant instructions */

@@ -157,7 +157,7 @@ SWASM_API void swasm_rt_memory_fill(swasm_vmctx_t *ctx, uint32_t mem, uint64_t d
                                     uint64_t n) {
   swasm_memory_t *m = ctx->memories[mem];
   if (!in_bounds(dst, n, m->size))
-    swasm_rt_trap(SWASM_TRAP_MEMORY_OOB);
+    rt_trap_at(SWASM_TRAP_MEMORY_OOB, __builtin_return_address(0));
   if (n)
     memset(m->base + dst, (int)(uint8_t)val, n);
 }
@@ -166,7 +166,7 @@ SWASM_API void swasm_rt_memory_copy(swasm_vmctx_t *ctx, uint32_t dst_mem, uint32
                                     uint64_t dst, uint64_t src, uint64_t n) {
   swasm_memory_t *d = ctx->memories[dst_mem], *s = ctx->memories[src_mem];
   if (!in_bounds(dst, n, d->size) || !in_bounds(src, n, s->size))
-    swasm_rt_trap(SWASM_TRAP_MEMORY_OOB);
+    rt_trap_at(SWASM_TRAP_MEMORY_OOB, __builtin_return_address(0));
   if (n)
     memmove(d->base + dst, s->base + src, n);
 }
@@ -176,7 +176,7 @@ SWASM_API void swasm_rt_memory_init(swasm_vmctx_t *ctx, uint32_t mem, uint32_t s
   swasm_memory_t *m = ctx->memories[mem];
   const swasm_segment_t *s = &ctx->datas[seg];
   if (!in_bounds(src, n, s->size) || !in_bounds(dst, n, m->size))
-    swasm_rt_trap(SWASM_TRAP_MEMORY_OOB);
+    rt_trap_at(SWASM_TRAP_MEMORY_OOB, __builtin_return_address(0));
   if (n)
     memcpy(m->base + dst, (const uint8_t *)s->data + src, n);
 }

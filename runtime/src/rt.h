@@ -50,6 +50,9 @@ bool rt_run_guarded(void (*fn)(swasm_vmctx_t *), swasm_vmctx_t *ctx, swasm_error
 /* Runs tramp(code, ctx, args) with traps caught. */
 bool rt_call_guarded(swasm_trampoline_t tramp, void *code, swasm_vmctx_t *ctx,
                      swasm_val_t *args, swasm_error_t *err);
+/* Traps with code; ret is the return address of the runtime entry point generated code
+ * called (__builtin_return_address(0) there), which locates the trap in that code. */
+__attribute__((noreturn)) void rt_trap_at(uint32_t code, void *ret);
 /* Traps with SWASM_TRAP_HOST or SWASM_TRAP_EXIT carrying err's message and exit code. */
 __attribute__((noreturn)) void rt_trap_with(const swasm_error_t *err);
 

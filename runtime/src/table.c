@@ -75,7 +75,7 @@ SWASM_API void swasm_rt_table_fill(swasm_vmctx_t *ctx, uint32_t table, uint32_t 
                                    uint32_t n) {
   swasm_table_t *t = ctx->tables[table];
   if (!in_bounds(dst, n, t->size))
-    swasm_rt_trap(SWASM_TRAP_TABLE_OOB);
+    rt_trap_at(SWASM_TRAP_TABLE_OOB, __builtin_return_address(0));
   for (uint32_t i = 0; i < n; i++)
     t->elems[dst + i] = val;
 }
@@ -84,7 +84,7 @@ SWASM_API void swasm_rt_table_copy(swasm_vmctx_t *ctx, uint32_t dst_table, uint3
                                    uint32_t dst, uint32_t src, uint32_t n) {
   swasm_table_t *d = ctx->tables[dst_table], *s = ctx->tables[src_table];
   if (!in_bounds(dst, n, d->size) || !in_bounds(src, n, s->size))
-    swasm_rt_trap(SWASM_TRAP_TABLE_OOB);
+    rt_trap_at(SWASM_TRAP_TABLE_OOB, __builtin_return_address(0));
   if (n)
     memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
 }
@@ -94,7 +94,7 @@ SWASM_API void swasm_rt_table_init(swasm_vmctx_t *ctx, uint32_t table, uint32_t 
   swasm_table_t *t = ctx->tables[table];
   const swasm_segment_t *s = &ctx->elems[seg];
   if (!in_bounds(src, n, s->size) || !in_bounds(dst, n, t->size))
-    swasm_rt_trap(SWASM_TRAP_TABLE_OOB);
+    rt_trap_at(SWASM_TRAP_TABLE_OOB, __builtin_return_address(0));
   if (n)
     memcpy(t->elems + dst, (void *const *)s->data + src, (size_t)n * sizeof(void *));
 }

@@ -8,8 +8,10 @@
  * entries decides what to do with the error. */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "rt.h"
 
@@ -17,6 +19,7 @@ struct rt_entry {
   sigjmp_buf jb;
   rt_entry_t *prev;
   volatile int code;               /* the trap, set before jumping */
+  volatile uintptr_t pc;           /* where it happened, or 0 */
 };
 
 /* The margin kept free below the stack limit for host frames: the trap path, host functions
@@ -60,6 +63,8 @@ bool rt_fail(swasm_error_t *err, const char *fmt, ...) {
     return false;
   err->trap = SWASM_TRAP_NONE;
   err->exit_code = 0;
+  err->pc = 0;
+  err->func_known = false;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -73,6 +78,8 @@ void rt_err_clear(swasm_error_t *err) {
   err->trap = SWASM_TRAP_NONE;
   err->exit_code = 0;
   err->message[0] = 0;
+  err->pc = 0;
+  err->func_known = false;
 }
 
 /* ---- the stack limit ---- */
@@ -99,12 +106,21 @@ uintptr_t rt_stack_limit(void) {
 
 /* ---- raising and catching traps ---- */
 
-static __attribute__((noreturn)) void jump(rt_entry_t *e, int code) {
+static __attribute__((noreturn)) void jump(rt_entry_t *e, int code, uintptr_t pc) {
   e->code = code;
+  e->pc = pc;
   siglongjmp(e->jb, 1);
 }
 
-SWASM_API __attribute__((noreturn)) void swasm_rt_trap(uint32_t code) {
+/* A return address points after the call, which may be the first byte of the next function
+ * when the call (to a noreturn trap) ends its function: one byte back is in the call. */
+static uintptr_t call_site(void *ret) {
+  uintptr_t a;
+  memcpy(&a, &ret, sizeof a);
+  return a ? a - 1 : 0;
+}
+
+__attribute__((noreturn)) void rt_trap_at(uint32_t code, void *ret) {
   rt_entry_t *e = cur_entry;
   if (code == SWASM_TRAP_NONE || code >= SWASM_TRAP_COUNT)
     code = SWASM_TRAP_UNREACHABLE;
@@ -113,12 +129,30 @@ SWASM_API __attribute__((noreturn)) void swasm_rt_trap(uint32_t code) {
             swasm_trap_message((swasm_trap_t)code));
     abort();
   }
-  jump(e, (int)code);
+  jump(e, (int)code, call_site(ret));
+}
+
+SWASM_API __attribute__((noreturn)) void swasm_rt_trap(uint32_t code) {
+  rt_trap_at(code, __builtin_return_address(0));
 }
 
 __attribute__((noreturn)) void rt_trap_with(const swasm_error_t *err) {
   host_err = *err;
-  swasm_rt_trap(err->trap == SWASM_TRAP_EXIT ? SWASM_TRAP_EXIT : SWASM_TRAP_HOST);
+  rt_trap_at(err->trap == SWASM_TRAP_EXIT ? SWASM_TRAP_EXIT : SWASM_TRAP_HOST, NULL);
+}
+
+/* The instruction a fault happened at, from the signal's machine context. */
+static uintptr_t fault_pc(void *uctx) {
+  const ucontext_t *uc = uctx;
+  if (!uc)
+    return 0;
+#if defined(__x86_64__) && defined(__linux__)
+  return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__) && defined(__linux__)
+  return (uintptr_t)uc->uc_mcontext.pc;
+#else
+  return 0;
+#endif
 }
 
 /* Runs on the alternate stack. Returns when the fault is not a trap, and then the caller chains
@@ -130,9 +164,9 @@ static void on_fault(int sig, void *addr, void *uctx) {
     return;
   uintptr_t a = (uintptr_t)addr;
   if (rt_memory_owns(a))
-    jump(e, SWASM_TRAP_MEMORY_OOB);
+    jump(e, SWASM_TRAP_MEMORY_OOB, fault_pc(uctx));
   if (stack_known && stack_lim && a < stack_lim && a + STACK_SLACK >= stack_lo)
-    jump(e, SWASM_TRAP_STACK_EXHAUSTED);
+    jump(e, SWASM_TRAP_STACK_EXHAUSTED, fault_pc(uctx));
 }
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -151,19 +185,49 @@ SWASM_API bool swasm_rt_init(swasm_error_t *err) {
   return true;
 }
 
-static void trap_fill(swasm_error_t *err, int code) {
+/* Appends " in $NAME (func N)" (or " in func N" for a function the name section does not
+ * name) to err's message. A name is cut short and its control characters replaced, so the
+ * message stays one line. */
+static void append_location(swasm_error_t *err) {
+  const swasm_module_desc_t *d;
+  uint32_t func;
+  if (!err->pc || !rt_code_lookup(err->pc, &d, &func))
+    return;
+  err->func = func;
+  err->func_known = true;
+  const char *name = d->func_names ? d->func_names[func] : NULL;
+  size_t len = strlen(err->message);
+  if (!name || !*name) {
+    snprintf(err->message + len, sizeof err->message - len, " in func %u", func);
+    return;
+  }
+  char shown[200];
+  size_t n = 0;
+  for (; name[n] && n + 1 < sizeof shown; n++)
+    shown[n] = (unsigned char)name[n] < 0x20 || name[n] == 0x7f ? '?' : name[n];
+  shown[n] = 0;
+  snprintf(err->message + len, sizeof err->message - len, " in $%s%s (func %u)", shown,
+           name[n] ? "..." : "", func);
+}
+
+static void trap_fill(swasm_error_t *err, int code, uintptr_t pc) {
   if (!err)
     return;
   if (code == SWASM_TRAP_HOST || code == SWASM_TRAP_EXIT) {
     *err = host_err;
     err->trap = (swasm_trap_t)code;
+    err->pc = 0;
+    err->func_known = false;
     if (!err->message[0])
       snprintf(err->message, sizeof err->message, "%s", swasm_trap_message(err->trap));
     return;
   }
   err->trap = (swasm_trap_t)code;
   err->exit_code = 0;
+  err->pc = pc;
+  err->func_known = false;
   snprintf(err->message, sizeof err->message, "%s", swasm_trap_message(err->trap));
+  append_location(err);
 }
 
 bool rt_call_guarded(swasm_trampoline_t tramp, void *code, swasm_vmctx_t *ctx,
@@ -174,6 +238,7 @@ bool rt_call_guarded(swasm_trampoline_t tramp, void *code, swasm_vmctx_t *ctx,
   rt_entry_t e;
   e.prev = cur_entry;
   e.code = SWASM_TRAP_NONE;
+  e.pc = 0;
   if (sigsetjmp(e.jb, 0) == 0) {
     cur_entry = &e;
     tramp(code, ctx, args);
@@ -182,7 +247,7 @@ bool rt_call_guarded(swasm_trampoline_t tramp, void *code, swasm_vmctx_t *ctx,
     return true;
   }
   cur_entry = e.prev;
-  trap_fill(err, e.code);
+  trap_fill(err, e.code, e.pc);
   return false;
 }
 

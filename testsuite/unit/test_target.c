@@ -397,8 +397,8 @@ static void test_swasmc(const char *swasmc, const char *dir) {
   char *c4[] = {(char *)swasmc, "--bogus", in, NULL};
   check(run(dir, c4, out, sizeof out, err, sizeof err) == 2, "unknown option: exit 2");
   char *c5[] = {(char *)swasmc, in, NULL};
-  check(run(dir, c5, out, sizeof out, err, sizeof err) == 2 && strstr(err, "WASI"),
-        "executables not yet: exit 2");
+  check(run(dir, c5, out, sizeof out, err, sizeof err) == 1 && strstr(err, "not a WASI command"),
+        "an executable from a module without _start: exit 1 (%s)", err);
   char *c6[] = {(char *)swasmc, "-c", in, "-o", "-", NULL};
   check(run(dir, c6, out, sizeof out, err, sizeof err) == 2, "no objects to stdout");
   char *c7[] = {(char *)swasmc, "--version", NULL};
@@ -407,6 +407,131 @@ static void test_swasmc(const char *swasmc, const char *dir) {
   test_special_output(swasmc, dir, in);
   unlink(obj);
   unlink(bad);
+}
+
+/* A WASI command in the text format: writes "hi" then exits with 3 through proc_exit, or,
+ * with the exit replaced, traps in $boom. */
+static const char cmd_wat[] =
+  "(module\n"
+  "  (import \"wasi_snapshot_preview1\" \"fd_write\"\n"
+  "    (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
+  "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
+  "  (memory (export \"memory\") 1)\n"
+  "  (data (i32.const 16) \"hi\\n\")\n"
+  "  (func $boom (param i32) (result i32) (i32.load (local.get 0)))\n"
+  "  (func (export \"_start\")\n"
+  "    (i32.store (i32.const 0) (i32.const 16))\n"
+  "    (i32.store (i32.const 4) (i32.const 3))\n"
+  "    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))\n"
+  "    (if (i32.load8_u (i32.const EXIT)) (then (call $proc_exit (i32.const 3))))\n"
+  "    (drop (call $boom (i32.const -1)))))\n";
+
+/* cmd_wat with EXIT replaced by 17 (the 'i' of "hi": exit) or 100 (a zero byte: trap). */
+static void write_cmd(const char *path, bool exits) {
+  char text[sizeof cmd_wat + 8];
+  const char *at = strstr(cmd_wat, "EXIT");
+  snprintf(text, sizeof text, "%.*s%s%s", (int)(at - cmd_wat), cmd_wat, exits ? "17" : "100",
+           at + 4);
+  write_text(path, text);
+}
+
+/* swasmc's default output: a standalone executable of a WASI command, its exit status and
+ * its trap line; and the grants options' errors. */
+static void test_swasmc_exe(const char *swasmc, const char *dir) {
+  char in[1024], trap_in[1024], exe[1024], trap_exe[1024], out[4096], err[2048];
+  snprintf(in, sizeof in, "%s/cmd.wat", dir);
+  snprintf(trap_in, sizeof trap_in, "%s/cmdtrap.wat", dir);
+  snprintf(exe, sizeof exe, "%s/cmd", dir);
+  snprintf(trap_exe, sizeof trap_exe, "%s/cmdtrap", dir);
+  write_cmd(in, true);
+  write_cmd(trap_in, false);
+  char *c1[] = {(char *)swasmc, in, "-o", exe, NULL};
+  check(run(dir, c1, out, sizeof out, err, sizeof err) == 0 && access(exe, X_OK) == 0,
+        "swasmc CMD.wat -o CMD makes an executable: %s", err);
+  char *r1[] = {exe, NULL};
+  int rc = run(dir, r1, out, sizeof out, err, sizeof err);
+  check(rc == 3 && strcmp(out, "hi\n") == 0 && !*err,
+        "the executable exits with proc_exit's code (%d, '%s', '%s')", rc, out, err);
+  /* -O0: nothing is inlined, so the trap is in $boom's own code. */
+  char *c2[] = {(char *)swasmc, "-O0", "--env", "A=1", "--dir", (char *)dir, "--lock-grants",
+                trap_in, "-o", trap_exe, NULL};
+  check(run(dir, c2, out, sizeof out, err, sizeof err) == 0, "swasmc with grants: %s", err);
+  char *r2[] = {trap_exe, NULL};
+  rc = run(dir, r2, out, sizeof out, err, sizeof err);
+  check(rc == 134 && strcmp(out, "hi\n") == 0 &&
+        strstr(err, ": trap: out of bounds memory access in $boom (func 2)\n") &&
+        strchr(err, '\n') == err + strlen(err) - 1,
+        "a trap: one line naming the function, status 134 (%d, '%s')", rc, err);
+  static const char *const bad[][4] = {
+    {"--dir", "", NULL}, {"--dir", "a::", NULL}, {"--env", "=x", NULL}, {"--env", NULL},
+    {"-c", "--dir", "x", NULL}, {"--libc=shared", "-shared", NULL},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *argv[8];
+    int n = 0;
+    argv[n++] = (char *)swasmc;
+    for (int k = 0; bad[i][k]; k++) argv[n++] = (char *)bad[i][k];
+    argv[n++] = in;
+    argv[n] = NULL;
+    check(run(dir, argv, out, sizeof out, err, sizeof err) == 2, "bad grant case %zu: exit 2 (%s)",
+          i, err);
+  }
+  /* Regression (default-output-overwrites-input): an input without an extension, compiled
+   * with no -o, gets gcc's a.out instead of being replaced by its own executable. */
+  char noext[1024], aout[1024], wat_text[8192];
+  snprintf(noext, sizeof noext, "%s/prog", dir);
+  snprintf(aout, sizeof aout, "%s/a.out", dir);
+  FILE *f = fopen(in, "rb");
+  size_t n = f ? fread(wat_text, 1, sizeof wat_text - 1, f) : 0;
+  wat_text[n] = 0;
+  if (f) fclose(f);
+  write_text(noext, wat_text);
+  char *c3[] = {(char *)swasmc, "prog", NULL};
+  char cwd[4096];
+  rc = -1;
+  if (getcwd(cwd, sizeof cwd) && chdir(dir) == 0) {
+    rc = run(dir, c3, out, sizeof out, err, sizeof err);
+    if (chdir(cwd) != 0) rc = -1;
+  }
+  f = fopen(noext, "rb");
+  n = f ? fread(out, 1, sizeof out - 1, f) : 0;
+  out[n] = 0;
+  if (f) fclose(f);
+  check(rc == 0 && strcmp(out, wat_text) == 0 && access(aout, X_OK) == 0,
+        "swasmc prog (no extension, no -o) writes a.out and keeps prog (%d, %s)", rc, err);
+  unlink(noext);
+  unlink(aout);
+  unlink(exe);
+  unlink(trap_exe);
+  unlink(in);
+  unlink(trap_in);
+}
+
+/* swasm run of a WASI command: grants, arguments after FILE, exit status, trap line. */
+static void test_run_command(const char *swasm, const char *dir) {
+  char in[1024], trap_in[1024], out[4096], err[2048];
+  snprintf(in, sizeof in, "%s/cmd.wat", dir);
+  snprintf(trap_in, sizeof trap_in, "%s/cmdtrap.wat", dir);
+  write_cmd(in, true);
+  write_cmd(trap_in, false);
+  char *r1[] = {(char *)swasm, "run", "--dir", (char *)dir, "--env", "A=1", in, "--help", "-O0",
+                NULL};
+  int rc = run(dir, r1, out, sizeof out, err, sizeof err);
+  check(rc == 3 && strcmp(out, "hi\n") == 0 && !*err,
+        "swasm run CMD ARGS: the guest's status, its arguments not taken as options (%d, %s)",
+        rc, err);
+  char *r2[] = {(char *)swasm, "run", "-O0", trap_in, "--", "x", NULL};
+  rc = run(dir, r2, out, sizeof out, err, sizeof err);
+  check(rc == 134 && strcmp(err, "swasm run: trap: out of bounds memory access in $boom "
+                                 "(func 2)\n") == 0,
+        "swasm run: a trap is one line and status 134 (%d, '%s')", rc, err);
+  char *r3[] = {(char *)swasm, "run", "--dir", "a::", in, NULL};
+  check(run(dir, r3, out, sizeof out, err, sizeof err) == 2, "swasm run --dir a:: is an error");
+  char *r4[] = {(char *)swasm, "run", "--help", NULL};
+  check(run(dir, r4, out, sizeof out, err, sizeof err) == 0 && strstr(out, "--dir HOST"),
+        "swasm run --help documents --dir");
+  unlink(in);
+  unlink(trap_in);
 }
 
 static void test_run_shards(const char *swasm, const char *dir) {
@@ -432,9 +557,9 @@ static void test_run(const char *swasm, const char *dir) {
     {{"--invoke", "add", "-1", "0x7fffffff"}, 0, "2147483646\n", ""},
     {{"-O0", "--invoke", "half", "0x1p-1"}, 0, "0.25\n0.100000001\n", ""},
     {{"--invoke", "half", "-inf"}, 0, "-inf\n0.100000001\n", ""},
-    {{"--invoke", "div", "7", "0"}, 1, "", "swasm run: trap: integer divide by zero"},
-    {{"--invoke", "load", "65536"}, 1, "", "trap: out of bounds memory access"},
-    {{"--bounds-checks=explicit", "--invoke", "load", "65533"}, 1, "", "out of bounds memory"},
+    {{"--invoke", "div", "7", "0"}, 134, "", "swasm run: trap: integer divide by zero in func"},
+    {{"--invoke", "load", "65536"}, 134, "", "trap: out of bounds memory access"},
+    {{"--bounds-checks=explicit", "--invoke", "load", "65533"}, 134, "", "out of bounds memory"},
     {{"--bounds-checks=explicit", "--invoke", "load", "65532"}, 0, "0\n", ""},
     {{"--invoke", "add", "1"}, 2, "", "takes 2 arguments"},
     {{"--invoke", "add", "1", "x"}, 2, "", "not an i32"},
@@ -512,13 +637,16 @@ int main(int argc, char **argv) {
   setenv("SWASM_CACHE_DIR", clidir, 1);
   if (argc > 2 ? snprintf(swasmc, sizeof swasmc, "%s", argv[1]) > 0
                : tool_path("swasmc/swasmc", swasmc, sizeof swasmc))
+  {
     test_swasmc(swasmc, clidir);
-  else
+    test_swasmc_exe(swasmc, clidir);
+  } else
     skipped++;
   if (argc > 2 ? snprintf(swasm, sizeof swasm, "%s", argv[2]) > 0
                : tool_path("swasm/swasm", swasm, sizeof swasm))
   {
     test_run(swasm, clidir);
+    test_run_command(swasm, clidir);
     test_run_shards(swasm, clidir);
   } else
     skipped++;

@@ -1,5 +1,6 @@
 /* env.c - the guest sees exactly the variables granted, and no others from the host. */
 // ENV: GREETING=hello EMPTY= WITH_EQ=a=b
+// BAKED: yes
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

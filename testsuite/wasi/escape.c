@@ -8,6 +8,7 @@
  * link_secret -> ../outside/secret, chain1 -> chain2 -> sub/../sub/deep/../../link_secret,
  * sub/upup -> ../.., sub/deep/esc -> ../../../outside. */
 // NODE: skip (node:wasi is not a sandbox: it lets these through)
+// BAKED: yes
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* files.c - regular files: create, write, read, seek, pread/pwrite, append, truncate, stat,
  * times, sync and the errors of the usual mistakes. */
+// BAKED: yes
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>

@@ -3,14 +3,19 @@
 # (Debian's wasi-libc), then run and checked against the expected stdout ("//> " lines), exit
 # status ("// EXIT:"), stderr ("// STDERR:" substring) written in the file, in a fresh sandbox
 # directory whose sibling "outside" must come through untouched. Each test runs
-#   exe   as a standalone executable: swasmc -c + libswasm-rt-main.a + libswasm-rt.a
+#   exe   as a standalone executable made by one command, 'swasmc X.wasm -o X' (with LDFLAGS
+#         set: swasmc -c, linked by cc with libswasm-rt-main.a, libswasm-rt.a and LDFLAGS)
 #   exe-walk  the same, resolving paths by the component walk instead of openat2
-#   run   through 'swasm run --dir ... --env ...', once swasm run supports WASI
+#   exe-baked  tests marked "// BAKED: yes": the grants baked in by 'swasmc --dir sandbox::/sandbox
+#         --env ... --lock-grants' (a relative directory, found at run time), run with
+#         run-time grants of / and PATH,HOME that the lock must ignore
+#   run   through 'swasm run --dir ... --env ...'
 #   node  under Node's node:wasi for comparison (not tests marked "// NODE: skip")
 #
 #   testsuite/wasi/run.sh BUILD_DIR [TEST...]
 #
-# Other directives: "// ARGS:" (shell words), "// ENV: NAME=VALUE ...", "// STDIN:" (printf %b).
+# Other directives: "// ARGS:" (shell words), "// ENV: NAME=VALUE ...", "// STDIN:" (printf %b),
+# "// STDERR-LINES: N" (stderr has exactly N lines), "// CFLAGS:" (instead of -O2).
 # Environment: KEEP=1 keeps the work directory; SWASM=path another swasm; LDFLAGS extra link
 # flags for the executables (-fsanitize=... with a sanitizer build). The last line is
 # "N passed, N failed, N skipped".
@@ -65,9 +70,10 @@ report() {   # NAME MODE VERDICT [DETAIL]
 # check NAME MODE SRC DIR STATUS: compares what the run left in DIR with the expectations.
 check() {
   local name=$1 mode=$2 src=$3 d=$4 status=$5
-  local want_exit want_err
+  local want_exit want_err want_lines
   want_exit=$(directive EXIT "$src")
   want_err=$(directive STDERR "$src")
+  want_lines=$(directive STDERR-LINES "$src")
   if ! diff -u <(expected "$src") "$d/stdout" >"$d/diff"; then
     report "$name" "$mode" fail "stdout differs"
     sed 's/^/      /' "$d/diff" | head -n 40
@@ -76,6 +82,9 @@ check() {
     sed 's/^/      stderr: /' "$d/stderr" | head -n 5
   elif [ -n "$want_err" ] && ! grep -qF -- "$want_err" "$d/stderr"; then
     report "$name" "$mode" fail "stderr lacks '$want_err'"
+    sed 's/^/      stderr: /' "$d/stderr" | head -n 5
+  elif [ -n "$want_lines" ] && [ "$(wc -l <"$d/stderr")" != "$want_lines" ]; then
+    report "$name" "$mode" fail "stderr has $(wc -l <"$d/stderr") lines, expected $want_lines"
     sed 's/^/      stderr: /' "$d/stderr" | head -n 5
   elif [ "$(snapshot "$d/outside")" != "$(cat "$d/outside.before")" ]; then
     report "$name" "$mode" fail "the directory outside the sandbox changed"
@@ -134,18 +143,43 @@ fi
 for name in "${tests[@]}"; do
   src=$here/$name.c
   wasm=$work/$name.wasm
-  if ! "$clang" --target=wasm32-wasi -O2 -I"$here" "$src" -o "$wasm" 2>"$work/$name.cc"; then
+  cflags=$(directive CFLAGS "$src")
+  # shellcheck disable=SC2086
+  if ! "$clang" --target=wasm32-wasi ${cflags:--O2} -I"$here" "$src" -o "$wasm" 2>"$work/$name.cc"
+  then
     report "$name" build fail "clang: $(head -n 3 "$work/$name.cc")"
     continue
   fi
-  # exe: the standalone executable
-  if "$swasmc" -c "$wasm" -o "$work/$name.o" 2>"$work/$name.swasmc" &&
-     cc -o "$work/$name.bin" "$work/$name.o" "$mainlib" "$rtlib" -lm -ldl -lpthread ${LDFLAGS:-} \
-       2>>"$work/$name.swasmc"; then
+  # exe: the standalone executable, from one swasmc command unless the link needs LDFLAGS
+  start_ns=$(date +%s%N)
+  if [ -z "${LDFLAGS:-}" ]; then
+    "$swasmc" "$wasm" -o "$work/$name.bin" 2>"$work/$name.swasmc"
+  else
+    "$swasmc" -c "$wasm" -o "$work/$name.o" 2>"$work/$name.swasmc" &&
+      cc -o "$work/$name.bin" "$work/$name.o" "$mainlib" "$rtlib" -lm -ldl -lpthread $LDFLAGS \
+        2>>"$work/$name.swasmc"
+  fi
+  built=$?
+  echo "      $name: $(($(stat -c %s "$wasm") / 1024)) KB of wasm, executable in" \
+       "$(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
+  if [ $built = 0 ]; then
     run_in "$name" exe "$src" "$work/$name.bin"
     run_in "$name" exe-walk "$src" env SWASM_WASI_RESOLVE=walk "$work/$name.bin"
   else
     report "$name" exe fail "compile/link: $(head -n 3 "$work/$name.swasmc")"
+  fi
+  # exe-baked: grants compiled in and locked
+  if [ -n "$(directive BAKED "$src")" ]; then
+    bake=(--dir sandbox::/sandbox --lock-grants)
+    for kv in $(directive ENV "$src"); do bake+=(--env "$kv"); done
+    if [ -n "${LDFLAGS:-}" ]; then
+      report "$name" exe-baked skip "LDFLAGS needs the two-step link, which has no grants"
+    elif "$swasmc" "${bake[@]}" "$wasm" -o "$work/$name.baked" 2>"$work/$name.swasmc"; then
+      run_in "$name" exe-baked "$src" env SWASM_WASI_DIRS=/::/ SWASM_WASI_ENV=PATH,HOME \
+        "$work/$name.baked"
+    else
+      report "$name" exe-baked fail "swasmc: $(head -n 3 "$work/$name.swasmc")"
+    fi
   fi
   # run: swasm run
   if [ $run_supports_wasi = 1 ]; then
@@ -153,7 +187,7 @@ for name in "${tests[@]}"; do
     for kv in $(directive ENV "$src"); do envflags+=(--env "$kv"); done
     run_in "$name" run "$src" "$swasm" run --dir @SANDBOX@::/sandbox "${envflags[@]}" "$wasm" --
   else
-    report "$name" run skip "swasm run has no --dir yet"
+    report "$name" run fail "$swasm run has no --dir (or no swasm at all)"
   fi
   # node: comparison with node:wasi where its behaviour is the spec's
   nodeskip=$(directive NODE "$src")

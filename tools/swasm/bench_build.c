@@ -287,40 +287,48 @@ static void build_clang(const bench_tools_t *t, bench_prog_t *p, bool wasm, char
   *ok = step(p, argv, wasm ? "clang (wasm32-wasi)" : "clang (native)", log, note, NULL);
 }
 
-/* swasmc -O2 straight to an executable; until swasmc can write one, -c and a link with the
+/* The fallback for a swasmc that cannot write executables yet: -c, then a link with the
  * runtime's WASI main by hand (the same code, the same runtime). */
-static void build_swasm(bench_tools_t *t, bench_prog_t *p) {
-  bench_result_t *res = &p->res[BE_SWASM];
-  char log[PATH_MAX + 16], obj[PATH_MAX + 16], note[BENCH_NOTE];
-  bench_fmt(res->exe, sizeof res->exe, "%s/swasm", p->dir);
+static bool swasm_by_hand(bench_tools_t *t, bench_prog_t *p, bench_run_t *r, char *note) {
+  char log[PATH_MAX + 16], obj[PATH_MAX + 16];
   bench_fmt(log, sizeof log, "%s/swasmc.log", p->dir);
   bench_fmt(obj, sizeof obj, "%s/swasm.o", p->dir);
+  char *argv[] = {t->swasmc, "-O2", "-c", p->wasm, "-o", obj, NULL};
+  if (!step(p, argv, "swasmc -O2 -c", log, note, r)) return false;
+  char *link[] = {"cc", "-o", p->res[BE_SWASM].exe, obj, t->rt_main_lib, t->rt_lib, "-lm",
+                  "-ldl", "-lpthread", NULL};
+  bench_fmt(log, sizeof log, "%s/swasm-link.log", p->dir);
+  return step(p, link, "cc (link)", log, note, NULL);
+}
+
+/* swasmc -O2 straight to an executable, timed; peak memory from wait4. */
+static void build_swasm(bench_tools_t *t, bench_prog_t *p) {
+  bench_result_t *res = &p->res[BE_SWASM];
+  char log[PATH_MAX + 16], note[BENCH_NOTE];
+  bench_fmt(res->exe, sizeof res->exe, "%s/swasm", p->dir);
+  bench_fmt(log, sizeof log, "%s/swasmc.log", p->dir);
   bench_run_t r;
+  bool ok = false;
   if (!t->swasm_fallback) {
     char *argv[] = {t->swasmc, "-O2", p->wasm, "-o", res->exe, NULL};
-    if (step(p, argv, "swasmc -O2", log, note, &r)) goto measured;
-    if (r.status != 2) { fail(p, BE_SWASM, note); return; }
-    /* Exit 2 is a usage error: this swasmc cannot write executables. */
-    if (!is_file(t->rt_lib) || !is_file(t->rt_main_lib)) {
-      set_reason(BE_SWASM, "%s", note);
-      skip(p, BE_SWASM, note);
-      return;
+    ok = step(p, argv, "swasmc -O2", log, note, &r);
+    if (!ok && r.status == 2) {   /* a usage error: this swasmc cannot write executables */
+      if (!is_file(t->rt_lib) || !is_file(t->rt_main_lib)) {
+        set_reason(BE_SWASM, "%s", note);
+        skip(p, BE_SWASM, note);
+        return;
+      }
+      t->swasm_fallback = true;
+      bench_fmt(bench_engines[BE_SWASM].how, BENCH_NOTE, "swasmc -O2 -c FILE.wasm, linked by "
+                "cc with libswasm-rt-main.a and libswasm-rt.a (this swasmc cannot write "
+                "executables yet: the compile time is that of -c alone)");
     }
-    t->swasm_fallback = true;
-    bench_fmt(bench_engines[BE_SWASM].how, BENCH_NOTE, "swasmc -O2 -c FILE.wasm, linked by cc "
-             "with libswasm-rt-main.a and libswasm-rt.a (this swasmc cannot write executables "
-             "yet: the compile time is that of -c alone)");
   }
-  {
-    char *argv[] = {t->swasmc, "-O2", "-c", p->wasm, "-o", obj, NULL};
-    if (!step(p, argv, "swasmc -O2 -c", log, note, &r)) { fail(p, BE_SWASM, note); return; }
-    char *link[] = {"cc", "-o", res->exe, obj, t->rt_main_lib, t->rt_lib, "-lm", "-ldl",
-                    "-lpthread", NULL};
-    bench_run_t lr;
-    bench_fmt(log, sizeof log, "%s/swasm-link.log", p->dir);
-    if (!step(p, link, "cc (link)", log, note, &lr)) { fail(p, BE_SWASM, note); return; }
+  if (t->swasm_fallback) ok = swasm_by_hand(t, p, &r, note);
+  if (!ok) {
+    fail(p, BE_SWASM, note);
+    return;
   }
-measured:
   p->compile.measured = true;
   p->compile.wall = r.wall;
   p->compile.cpu = r.cpu;

@@ -119,7 +119,7 @@ static void print_functions(const swasm_module_t *m) {
   printf("\nfunctions (%u defined, %u imported):\n  %6s %5s %10s %8s %7s  %s\n", ndef,
          m->nimported_funcs, "index", "type", "offset", "size", "locals", "name");
   for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
-    const swasm_func_t *f = &m->funcs[i];
+    const swasm_funcdef_t *f = &m->funcs[i];
     printf("  %6u %5u 0x%08x %8u %7u  ", i, f->type, f->size_offset,
            f->body_end - f->size_offset, f->nlocals);
     if (f->name) print_name(f->name);

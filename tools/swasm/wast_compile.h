@@ -1,7 +1,5 @@
 /* wast_compile.h - the spec runner's use of libswasm-compiler: read, decode, validate and
- * compile module files. It stays apart from the runtime side of the runner because
- * swasm/compiler.h and swasm/runtime.h cannot be included in one file (both define struct
- * swasm_func and struct swasm_table). */
+ * compile module files, so that the runtime side of the runner needs only swasm/runtime.h. */
 #ifndef SWASM_WAST_COMPILE_H
 #define SWASM_WAST_COMPILE_H
 

@@ -178,6 +178,13 @@ int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
   opts.libs = libs;
   opts.grants = g->n ? (const char *const *)g->list : NULL;
   opts.shared_libc = g->shared_libc;
+  /* The runtime of a sanitizer build: its checks need their own libraries, which link only
+   * with a dynamic C library. */
+  const char *san_args[] = {"-fsanitize=" SWASM_RT_SANITIZE, NULL};
+  if (SWASM_RT_SANITIZE[0]) {
+    opts.link_args = san_args;
+    opts.shared_libc = true;
+  }
   swasm_diag_t d;
   memset(&d, 0, sizeof d);
   swasm_status_t st = swasm_link_executable(obj, out, &opts, &d);

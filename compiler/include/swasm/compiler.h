@@ -97,10 +97,10 @@ typedef struct swasm_limits {
   bool shared;
 } swasm_limits_t;
 
-typedef struct swasm_table {
+typedef struct swasm_tabletype {
   uint8_t elemtype;        /* SWASM_FUNCREF or SWASM_EXTERNREF */
   swasm_limits_t limits;
-} swasm_table_t;
+} swasm_tabletype_t;
 
 /* A constant expression: bytes [offset, end) of the module, the final 0x0b included. */
 typedef struct swasm_expr {
@@ -118,7 +118,7 @@ typedef struct swasm_localgroup {
   uint8_t type;
 } swasm_localgroup_t;
 
-typedef struct swasm_func {
+typedef struct swasm_funcdef {
   uint32_t type;           /* type index */
   /* defined functions only: */
   uint32_t size_offset;    /* offset of the body's size field (for diagnostics) */
@@ -128,7 +128,7 @@ typedef struct swasm_func {
   const swasm_localgroup_t *localgroups;
   uint32_t nlocals;        /* declared locals, parameters not included */
   const char *name;        /* from the name section, or NULL */
-} swasm_func_t;
+} swasm_funcdef_t;
 
 typedef struct swasm_import {
   const char *module, *name;   /* NUL-terminated UTF-8 copies */
@@ -186,8 +186,8 @@ typedef struct swasm_module {
 
   uint32_t ntypes;        const swasm_functype_t *types;
   uint32_t nimports;      const swasm_import_t *imports;
-  uint32_t nfuncs, nimported_funcs;       const swasm_func_t *funcs;
-  uint32_t ntables, nimported_tables;     const swasm_table_t *tables;
+  uint32_t nfuncs, nimported_funcs;       const swasm_funcdef_t *funcs;
+  uint32_t ntables, nimported_tables;     const swasm_tabletype_t *tables;
   uint32_t nmemories, nimported_memories; const swasm_limits_t *memories;
   uint32_t nglobals, nimported_globals;   const swasm_global_t *globals;
   uint32_t nexports;      const swasm_export_t *exports;
