@@ -85,7 +85,25 @@ typedef struct cg_frame {
   LLVMValueRef *phis;       /* cont phis for the results, made at the first edge */
   LLVMValueRef *else_vals;  /* if: the parameters again, for the else arm */
   uint32_t nedges;          /* branches into cont seen so far */
+  uint32_t facts_mark;      /* address facts known before the frame (addr.c) */
 } cg_frame_t;
+
+/* addr.c: x + c does not wrap for any c <= headroom (x an i32 address value of memory mem). */
+typedef struct cg_addr_fact {
+  LLVMValueRef value;
+  uint32_t mem;
+  uint64_t headroom;
+} cg_addr_fact_t;
+
+/* addr.c: a load at x + c + offset whose 64-bit address ea is zext(x + c) + offset until an
+ * access to x proves that x + c does not wrap. */
+typedef struct cg_addr_pending {
+  LLVMValueRef value, ea;
+  uint32_t mem;
+  uint64_t c, offset;
+} cg_addr_pending_t;
+
+#define CG_MAX_PENDING 16
 
 /* Per-function state. */
 typedef struct cg_func {
@@ -116,6 +134,16 @@ typedef struct cg_func {
   LLVMBasicBlockRef *edge;  /* br_table: edge block per label depth (control.c) */
   uint32_t edge_cap;
   ir_reader_t *reader;
+  uint16_t op;              /* the instruction being translated */
+  /* addr.c: local values forwarded within straight-line code (valid while local_gen[i] ==
+   * gen), and what accesses proved about addresses. */
+  LLVMValueRef *local_val;
+  uint32_t *local_gen;
+  uint32_t gen;
+  cg_addr_fact_t *facts;
+  uint32_t nfacts, facts_cap;
+  cg_addr_pending_t pending[CG_MAX_PENDING];
+  uint32_t npending;
 } cg_func_t;
 
 /* ---- codegen.c: errors -------------------------------------------------------------------- */
@@ -190,6 +218,21 @@ CG_HIDDEN LLVMBasicBlockRef cg_new_block(cg_func_t *f, const char *name);
 CG_HIDDEN void cg_start_block(cg_func_t *f, LLVMBasicBlockRef bb);
 /* The i32 operand as an i1 (x != 0). */
 CG_HIDDEN LLVMValueRef cg_cond(cg_func_t *f, LLVMValueRef v);
+
+/* ---- addr.c: exact effective addresses, local forwarding ---------------------------------- */
+/* The i64 offset into memory mem of an access of n bytes at addr + offset: zext(addr) + offset,
+ * or zext(x) + c + offset when addr is x + c and x + c is proven not to wrap. */
+CG_HIDDEN LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
+                                  unsigned n);
+CG_HIDDEN LLVMValueRef cg_local_get(cg_func_t *f, uint32_t i);
+CG_HIDDEN void cg_local_set(cg_func_t *f, uint32_t i, LLVMValueRef v);
+/* After an instruction for which cg_addr_breaks: later accesses prove nothing for earlier ones. */
+CG_HIDDEN void cg_addr_barrier(cg_func_t *f);
+CG_HIDDEN bool cg_addr_breaks(uint16_t op);
+/* A block that other blocks branch to starts: forwarded locals are forgotten. */
+CG_HIDDEN void cg_addr_join(cg_func_t *f);
+/* A frame's else or end: forgets the facts learnt since mark, then joins. */
+CG_HIDDEN void cg_addr_scope_end(cg_func_t *f, uint32_t mark);
 
 /* ---- emitters, one per family (control.c, call.c, variable.c, ...) ------------------------- */
 typedef bool (*cg_emitter_t)(cg_func_t *f, const ir_instr_t *in);

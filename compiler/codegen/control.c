@@ -97,6 +97,7 @@ static bool op_loop(cg_func_t *f, const ir_instr_t *in) {
   }
   if (!branch_to(f, fr)) return false;
   cg_start_block(f, fr->head);
+  cg_addr_join(f);
   for (uint32_t i = 0; i < np; i++) f->stack[fr->height + i] = fr->head_phis[i];
   return true;
 }
@@ -134,6 +135,7 @@ bool cg_control_else(cg_func_t *f) {
   f->unreachable = false;
   f->skip_depth = 0;
   cg_start_block(f, fr->else_bb);
+  cg_addr_scope_end(f, fr->facts_mark);
   return true;
 }
 
@@ -170,6 +172,7 @@ bool cg_control_end(cg_func_t *f) {
   f->sp = fr->height;
   f->nframes--;
   f->skip_depth = 0;
+  cg_addr_scope_end(f, fr->facts_mark);
   if (fr->nedges == 0) {
     LLVMDeleteBasicBlock(fr->cont);
     f->unreachable = true;

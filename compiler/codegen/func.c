@@ -63,6 +63,7 @@ cg_frame_t *cg_push_frame(cg_func_t *f, cg_framekind_t kind, uint32_t nparams,
   fr->nresults = nresults;
   fr->results = results;
   fr->height = f->sp - nparams;
+  fr->facts_mark = f->nfacts;
   return fr;
 }
 
@@ -119,9 +120,11 @@ void cg_func_end(cg_func_t *f) {
   free(f->stack);
   free(f->frames);
   free(f->edge);
+  free(f->facts);
   f->stack = NULL;
   f->frames = NULL;
   f->edge = NULL;
+  f->facts = NULL;
 }
 
 static bool setup_locals(cg_func_t *f, const swasm_funcdef_t *fn) {
@@ -131,7 +134,9 @@ static bool setup_locals(cg_func_t *f, const swasm_funcdef_t *fn) {
   f->nlocals = (uint32_t)n;
   f->locals = cg_scratch(f, sizeof *f->locals * n);
   f->local_types = cg_scratch(f, n);
-  if (!f->locals || !f->local_types) return false;
+  f->local_val = cg_scratch(f, sizeof *f->local_val * n);
+  f->local_gen = cg_scratch(f, sizeof *f->local_gen * n);
+  if (!f->locals || !f->local_types || !f->local_val || !f->local_gen) return false;
   uint32_t k = 0;
   for (uint32_t i = 0; i < ft->nparams; i++) f->local_types[k++] = ft->params[i];
   for (uint32_t g = 0; g < fn->nlocalgroups; g++)
@@ -141,7 +146,7 @@ static bool setup_locals(cg_func_t *f, const swasm_funcdef_t *fn) {
     LLVMTypeRef t = cg_valtype(cm, f->local_types[i]);
     f->locals[i] = LLVMBuildAlloca(cm->b, t, "");
     LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : LLVMConstNull(t);
-    LLVMBuildStore(cm->b, init, f->locals[i]);
+    cg_local_set(f, i, init);
   }
   return true;
 }
@@ -247,6 +252,7 @@ bool cg_translate(cg_func_t *f, size_t pos, size_t end) {
       break;
     }
     f->offset = in.offset;
+    f->op = (uint16_t)in.op;
     if (f->unreachable) {
       ok = skip_dead(f, &in);
       continue;
@@ -259,6 +265,7 @@ bool cg_translate(cg_func_t *f, size_t pos, size_t end) {
     }
     /* An emitter that ran out of memory may have returned true; stop at the first error. */
     ok = emitters[fam](f, &in) && cm->diag->status == SWASM_OK;
+    if (cg_addr_breaks(f->op)) cg_addr_barrier(f);
   }
   ir_instr_scratch_free(&scratch);
   f->reader = NULL;

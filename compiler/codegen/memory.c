@@ -1,6 +1,6 @@
 /* memory.c - loads, stores and the memory instructions. An address is base + zext(i32) +
- * offset computed in 64 bits; with guard pages no check is needed (any such address lands in
- * the 8 GiB reservation), with explicit bounds it is compared with the current size. */
+ * offset computed in 64 bits (addr.c); with guard pages no check is needed (any such address
+ * lands in the 8 GiB reservation), with explicit bounds it is compared with the current size. */
 #include "cg.h"
 
 LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem) { return cg_memory_base(f, mem); }
@@ -14,8 +14,7 @@ static LLVMValueRef address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint6
                             unsigned n) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
-  LLVMValueRef ea = LLVMBuildZExt(b, addr, cm->t_i64, "");
-  if (offset) ea = LLVMBuildNUWAdd(b, ea, cg_i64(cm, offset), "");
+  LLVMValueRef ea = cg_addr_ea(f, mem, addr, offset, n);
   if (cm->opts->bounds == SWASM_BOUNDS_EXPLICIT) {
     LLVMValueRef last = LLVMBuildNUWAdd(b, ea, cg_i64(cm, n), "");
     LLVMValueRef oob = LLVMBuildICmp(b, LLVMIntUGT, last, memory_size(f, mem), "");

@@ -1,5 +1,6 @@
-/* variable.c - locals (allocas that mem2reg promotes), globals (16-byte cells reached through
- * vmctx->globals) and the parametric instructions drop and select. */
+/* variable.c - locals (allocas that mem2reg promotes, their values forwarded within
+ * straight-line code by addr.c), globals (16-byte cells reached through vmctx->globals) and the
+ * parametric instructions drop and select. */
 #include "cg.h"
 
 bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
@@ -8,12 +9,12 @@ bool cg_emit_var(cg_func_t *f, const ir_instr_t *in) {
   uint32_t i = in->u.idx;
   switch (in->op) {
   case OP_LOCAL_GET:
-    return cg_push(f, LLVMBuildLoad2(b, cg_valtype(cm, f->local_types[i]), f->locals[i], ""));
+    return cg_push(f, cg_local_get(f, i));
   case OP_LOCAL_SET:
-    LLVMBuildStore(b, cg_pop(f), f->locals[i]);
+    cg_local_set(f, i, cg_pop(f));
     return true;
   case OP_LOCAL_TEE:
-    LLVMBuildStore(b, cg_peek(f, 0), f->locals[i]);
+    cg_local_set(f, i, cg_peek(f, 0));
     return true;
   case OP_GLOBAL_GET: {
     LLVMTypeRef t = cg_valtype(cm, cm->m->globals[i].type);

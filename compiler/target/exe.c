@@ -106,17 +106,18 @@ static swasm_status_t grants_object(const char *const *grants, const char *tripl
   return st;
 }
 
-/* The line of the driver's messages that says why it failed: the first naming an error or an
- * undefined symbol (warnings, like glibc's about dlopen in static programs, come first), or
- * else the first line. */
+/* The line of the driver's messages that says why it failed: the first naming an error, an
+ * undefined symbol or what the linker cannot do (warnings, like glibc's about dlopen in static
+ * programs, come first, and gcc's "collect2: error" summary comes last), or the first line. */
 static void why_line(const tgt_output_t *msgs, char *buf, size_t size) {
   const char *text = msgs->data ? (const char *)msgs->data : "";
   for (const char *line = text; *line;) {
     size_t len = strcspn(line, "\n");
     char one[600];
     snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), line);
-    if (strstr(one, "error") || strstr(one, "undefined reference") ||
-        strstr(one, "cannot find")) {
+    bool why = strstr(one, "error") || strstr(one, "undefined reference") ||
+               strstr(one, "cannot ");
+    if (why && !strstr(one, "collect2") && !strstr(one, "warning")) {
       tgt_output_t o = {.data = (uint8_t *)one, .len = strlen(one)};
       tgt_first_line(&o, buf, size);
       return;

@@ -38,6 +38,8 @@ void os_release(void *addr, size_t bytes) {
 }
 
 #ifdef __GLIBC__
+#define UNLIMITED_STACK_BOUND ((uintptr_t)256 << 20)
+
 extern void *__libc_stack_end;   /* glibc: the top of the main thread's stack at start-up */
 
 /* The main thread's stack: glibc's pthread_getattr_np finds it by reading /proc/self/maps,
@@ -49,10 +51,15 @@ static bool main_thread_stack(uintptr_t *low, uintptr_t *high) {
   struct rlimit rl;
   char here;
   uintptr_t sp = (uintptr_t)&here;
-  if (!top || getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-      rl.rlim_cur > top || sp > top || sp < top - rl.rlim_cur)
-    return false;   /* not on the main thread, or a stack without a fixed bound */
-  *low = top - rl.rlim_cur;
+  if (!top || getrlimit(RLIMIT_STACK, &rl) != 0)
+    return false;
+  /* An unlimited stack still gets a bound, or runaway recursion would eat all memory before
+   * anything stopped it: the size below is far more than any default limit. */
+  uintptr_t size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > UNLIMITED_STACK_BOUND
+                       ? UNLIMITED_STACK_BOUND : (uintptr_t)rl.rlim_cur;
+  if (size > top || sp > top || sp < top - size)
+    return false;   /* not on the main thread */
+  *low = top - size;
   *high = top;
   return true;
 }

@@ -3,11 +3,16 @@
 # selftest/*.wast exactly as expected (passes as passes, failures as failures, a hanging
 # command as one failure with the script going on after it). Last line: "N passed, N failed".
 #
-#   testsuite/spec/run-selftest.sh BUILD_DIR
+#   testsuite/spec/run-selftest.sh BUILD_DIR [SWASM-WAST-OPTIONS...]
+#
+# The options go to every run (the AArch64 suite passes --target=aarch64-linux-gnu and its
+# --exec-runner, to check the counts of the runner under qemu).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-if [ $# -ne 1 ]; then sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; fi
+if [ $# -lt 1 ]; then sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; fi
 build=$1
+shift
+common=("$@")
 case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
 swasm="$build/tools/swasm/swasm"
 [ -x "$swasm" ] || { echo "run-selftest.sh: no $swasm" >&2; exit 2; }
@@ -22,7 +27,7 @@ check() {
   local file=$here/selftest/$1 want=$2
   shift 2
   local got
-  got=$("$swasm" wast "$@" "$file" 2>&1 | grep -F "$file: " | tail -n 1)
+  got=$("$swasm" wast ${common[@]+"${common[@]}"} "$@" "$file" 2>&1 | grep -F "$file: " | tail -n 1)
   if [ "$got" = "$file: $want" ]; then
     pass=$((pass + 1))
   else

@@ -106,7 +106,7 @@ typedef struct bench_run {
  * start (r->status says why). */
 int bench_spawn(char *const argv[], const char *out_path, const char *err_path, double timeout,
                 bench_run_t *r);
-/* The first line of a file, or its first n bytes, for error notes. */
+/* The line of a file that best says what went wrong (n bytes at most), for error notes. */
 void bench_first_line(const char *path, char *buf, size_t n);
 /* The hex after the last "checksum: " line of a file; false when there is none. */
 bool bench_read_checksum(const char *path, char *buf, size_t n);

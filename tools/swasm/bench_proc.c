@@ -97,13 +97,19 @@ void bench_first_line(const char *path, char *buf, size_t n) {
   buf[0] = '\0';
   FILE *f = path ? fopen(path, "r") : NULL;
   if (!f) return;
-  /* The first non-empty line; compilers often start with a blank or a "In file" line. */
+  /* The first line that names an error or a trap (Node prints a source location first), else
+   * the first non-empty one; compilers often start with an "In file included" line. */
   char line[1024];
+  bool have_first = false;
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\r\n")] = '\0';
     if (line[0] == '\0' || strncmp(line, "In file included", 16) == 0) continue;
-    bench_fmt(buf, n, "%s", line);
-    break;
+    if (strstr(line, "rror") || strstr(line, "trap")) {
+      bench_fmt(buf, n, "%s", line);
+      break;
+    }
+    if (!have_first) bench_fmt(buf, n, "%s", line);
+    have_first = true;
   }
   fclose(f);
 }

@@ -65,9 +65,12 @@ static bool select_engines(const char *list) {
   return true;
 }
 
+/* The command for the report, less the options that do not change what is measured. */
 static void record_command(bench_config_t *cfg, int argc, char **argv) {
   size_t o = (size_t)bench_fmt(cfg->command, sizeof cfg->command, "swasm bench");
   for (int i = 1; i < argc && o < sizeof cfg->command; i++) {
+    if (strcmp(argv[i], "--work") == 0) { i++; continue; }
+    if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) continue;
     bool quote = strpbrk(argv[i], " \t'\"$") != NULL;
     o += (size_t)bench_fmt(cfg->command + o, sizeof cfg->command - o, quote ? " '%s'" : " %s",
                           argv[i]);

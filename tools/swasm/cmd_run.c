@@ -8,17 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* compiler.h and runtime.h both name a struct swasm_func and a struct swasm_table; this file
- * uses only the runtime's, so the compiler's are renamed while it is included. */
-#define swasm_func run_cfunc
-#define swasm_func_t run_cfunc_t
-#define swasm_table run_ctable
-#define swasm_table_t run_ctable_t
 #include "swasm/compiler.h"
-#undef swasm_func
-#undef swasm_func_t
-#undef swasm_table
-#undef swasm_table_t
 #include "swasm/runtime.h"
 
 #include "cmds.h"

@@ -1,4 +1,5 @@
-/* wast_compile.c - reads, decodes, validates and compiles the module files of a spec script. */
+/* wast_compile.c - reads, decodes, validates and compiles the module files of a spec script
+ * with libswasm-compiler. */
 #include "wast_compile.h"
 
 #include <errno.h>
@@ -6,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
 #include "swasm/compiler.h"
+#include "wast_map.h"
+
+struct wast_wasm {
+  swasm_module_t *m;
+};
 
 static wast_status_t status(swasm_status_t st) {
   switch (st) {
@@ -31,6 +36,7 @@ static void copts(const wast_opts_t *o, swasm_compile_opts_t *c) {
   c->opt_level = o->opt_level;
   c->bounds = o->explicit_bounds ? SWASM_BOUNDS_EXPLICIT : SWASM_BOUNDS_GUARD;
   c->emit = SWASM_EMIT_OBJ;
+  c->triple = o->triple;
   c->threads = 1;   /* spec modules are small: threads would cost more than they save */
 }
 
@@ -39,11 +45,16 @@ static const char *base_name(const char *path) {
   return slash ? slash + 1 : path;
 }
 
-wast_status_t wast_wasm_read(const wast_opts_t *o, const char *path, swasm_module_t **out,
+bool wast_feature_known(const char *feature) {
+  swasm_features_t f = {0};
+  return swasm_features_enable(&f, feature);
+}
+
+wast_status_t wast_wasm_read(const wast_opts_t *o, const char *path, wast_wasm_t **out,
                              char *msg, size_t msgsize) {
   *out = NULL;
   size_t size;
-  uint8_t *bytes = tool_read_file(path, &size);
+  uint8_t *bytes = wast_read_file(path, &size);
   if (!bytes) {
     snprintf(msg, msgsize, "cannot read %s: %s", path, strerror(errno));
     return WAST_IO;
@@ -61,16 +72,23 @@ wast_status_t wast_wasm_read(const wast_opts_t *o, const char *path, swasm_modul
   } else {
     swasm_diag_format(&d, base_name(path), NULL, msg, msgsize);
   }
+  wast_wasm_t *w = st == SWASM_OK ? malloc(sizeof *w) : NULL;
+  if (st == SWASM_OK && !w) {
+    snprintf(msg, msgsize, "out of memory");
+    st = SWASM_LIMIT;
+  }
   if (st != SWASM_OK) {
     if (m) swasm_module_free(m);
     return status(st);
   }
-  *out = m;
+  w->m = m;
+  *out = w;
   return WAST_OK;
 }
 
-wast_status_t wast_wasm_compile(const wast_opts_t *o, const swasm_module_t *m, unsigned serial,
+wast_status_t wast_wasm_compile(const wast_opts_t *o, const wast_wasm_t *w, unsigned serial,
                                 char *path, size_t pathsize, char *msg, size_t msgsize) {
+  const swasm_module_t *m = w->m;
   swasm_compile_opts_t c;
   copts(o, &c);
   swasm_diag_t d;
@@ -83,7 +101,7 @@ wast_status_t wast_wasm_compile(const wast_opts_t *o, const swasm_module_t *m, u
     st = swasm_compile(m, &c, &obj, &d);
     if (st == SWASM_OK) {
       snprintf(path, pathsize, "%s/lib%u.so", o->workdir, serial);
-      st = swasm_link_shared(&obj, path, NULL, &d);
+      st = swasm_link_shared(&obj, path, o->triple, &d);
     }
     swasm_buf_free(&obj);
   }
@@ -104,8 +122,9 @@ static bool read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out) {
 
 /* The decoded names are C strings, so the name is read again from the module's bytes: the
  * entry's offset points at its name's length. */
-bool wast_wasm_export(const swasm_module_t *m, const char *name, size_t len, uint32_t *kind,
+bool wast_wasm_export(const wast_wasm_t *w, const char *name, size_t len, uint32_t *kind,
                       uint32_t *index) {
+  const swasm_module_t *m = w ? w->m : NULL;
   for (uint32_t i = 0; m && i < m->nexports; i++) {
     const swasm_export_t *e = &m->exports[i];
     if (e->offset >= m->size) continue;
@@ -120,6 +139,8 @@ bool wast_wasm_export(const swasm_module_t *m, const char *name, size_t len, uin
   return false;
 }
 
-void wast_wasm_free(swasm_module_t *m) {
-  if (m) swasm_module_free(m);
+void wast_wasm_free(wast_wasm_t *w) {
+  if (!w) return;
+  swasm_module_free(w->m);
+  free(w);
 }

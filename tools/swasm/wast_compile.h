@@ -1,5 +1,8 @@
-/* wast_compile.h - the spec runner's use of libswasm-compiler: read, decode, validate and
- * compile module files, so that the runtime side of the runner needs only swasm/runtime.h. */
+/* wast_compile.h - how the spec runner gets a runnable module from a module file, so that the
+ * command loop needs only swasm/runtime.h. Two implementations: wast_compile.c decodes,
+ * validates and compiles with libswasm-compiler (swasm wast); wast_exec.c reads those outcomes
+ * from a mapping written by the host that compiled the modules for another architecture
+ * (swasm-wast-exec, run under an emulator). */
 #ifndef SWASM_WAST_COMPILE_H
 #define SWASM_WAST_COMPILE_H
 
@@ -9,7 +12,8 @@
 
 #include "wast_run.h"
 
-struct swasm_module;
+/* A module file that decoded and validated. */
+typedef struct wast_wasm wast_wasm_t;
 
 /* swasm_status_t, mirrored for files that cannot see compiler.h. */
 typedef enum wast_status {
@@ -18,19 +22,22 @@ typedef enum wast_status {
 
 /* Reads path, decodes it with the options' features and validates it. On failure *out is
  * NULL and msg holds the diagnostic. */
-wast_status_t wast_wasm_read(const wast_opts_t *o, const char *path, struct swasm_module **out,
+wast_status_t wast_wasm_read(const wast_opts_t *o, const char *path, wast_wasm_t **out,
                              char *msg, size_t msgsize);
 
-/* Compiles m into a shared library (through the cache, or into o->workdir as libSERIAL.so)
- * and writes the library's path to path. */
-wast_status_t wast_wasm_compile(const wast_opts_t *o, const struct swasm_module *m,
+/* Compiles m into a shared library for o->triple (through the cache, or into o->workdir as
+ * libSERIAL.so) and writes the library's path to path. */
+wast_status_t wast_wasm_compile(const wast_opts_t *o, const wast_wasm_t *m,
                                 unsigned serial, char *path, size_t pathsize, char *msg,
                                 size_t msgsize);
 
 /* Finds an export by its exact name bytes (names may contain NUL). */
-bool wast_wasm_export(const struct swasm_module *m, const char *name, size_t len,
+bool wast_wasm_export(const wast_wasm_t *m, const char *name, size_t len,
                       uint32_t *kind, uint32_t *index);
 
-void wast_wasm_free(struct swasm_module *m);
+void wast_wasm_free(wast_wasm_t *m);
+
+/* True when FEATURE names a proposal this runner knows ("tail-call", ...). */
+bool wast_feature_known(const char *feature);
 
 #endif

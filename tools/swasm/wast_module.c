@@ -7,7 +7,7 @@
 
 #include "wast_script.h"
 
-wast_status_t wast_module_read(wast_script_t *s, const char *filename, struct swasm_module **out,
+wast_status_t wast_module_read(wast_script_t *s, const char *filename, wast_wasm_t **out,
                                char *msg, size_t msgsize) {
   char path[4096];
   int n = snprintf(path, sizeof path, "%s/%s", s->dir, filename);
@@ -19,7 +19,7 @@ wast_status_t wast_module_read(wast_script_t *s, const char *filename, struct sw
   return wast_wasm_read(s->opts, path, out, msg, msgsize);
 }
 
-static size_t add_mod(wast_script_t *s, struct swasm_module *m, const char *name,
+static size_t add_mod(wast_script_t *s, wast_wasm_t *m, const char *name,
                       wast_modstate_t state) {
   if (s->nmods == s->modcap) {
     size_t cap = s->modcap ? s->modcap * 2 : 64;
@@ -58,7 +58,7 @@ static bool resolve(void *env, const char *module, const char *name, uint32_t ki
   return false;
 }
 
-wast_result_t wast_module_build(wast_script_t *s, struct swasm_module *m, const char *name,
+wast_result_t wast_module_build(wast_script_t *s, wast_wasm_t *m, const char *name,
                                 size_t *index, swasm_error_t *err, bool *instantiate_failed) {
   memset(err, 0, sizeof *err);
   *instantiate_failed = false;

@@ -212,7 +212,7 @@ static wast_result_t cmd_module(wast_script_t *s, const wast_json_t *cmd) {
     s->current = (int64_t)wast_module_add_failed(s, name, WAST_MOD_FAILED);
     return wast_fail(s, "no filename");
   }
-  struct swasm_module *m;
+  wast_wasm_t *m;
   char msg[512];
   wast_status_t st = wast_module_read(s, file, &m, msg, sizeof msg);
   if (st != WAST_OK) {
@@ -341,7 +341,7 @@ static wast_result_t cmd_assert_rejected(wast_script_t *s, const wast_json_t *cm
   const char *text = wast_json_get_str(cmd, "text");
   if (mtype && strcmp(mtype, "binary") != 0) return wast_skip(s, "%s module", mtype);
   if (!file) return wast_fail(s, "no filename");
-  struct swasm_module *m;
+  wast_wasm_t *m;
   char msg[512];
   if (!text) text = "";
   switch (wast_module_read(s, file, &m, msg, sizeof msg)) {
@@ -372,7 +372,7 @@ static wast_result_t cmd_assert_uninst(wast_script_t *s, const wast_json_t *cmd,
   const char *text = wast_json_get_str(cmd, "text");
   if (mtype && strcmp(mtype, "binary") != 0) return wast_skip(s, "%s module", mtype);
   if (!file) return wast_fail(s, "no filename");
-  struct swasm_module *m;
+  wast_wasm_t *m;
   char msg[512];
   wast_status_t st = wast_module_read(s, file, &m, msg, sizeof msg);
   if (st == WAST_UNSUPPORTED) return wast_skip(s, "%s", msg);

@@ -15,6 +15,8 @@ typedef struct wast_opts {
   int verbose;              /* 1: failures and notes; 2: also skips and spectest prints */
   bool use_cache;           /* swasm_compile_cached; else compile and link into workdir */
   const char *workdir;      /* an existing private directory for uncached libraries */
+  const char *triple;       /* the target to compile for; NULL = the host */
+  struct wast_map *map;     /* swasm-wast-exec: the script's module mapping (wast_map.h) */
 } wast_opts_t;
 
 /* Every command ends as exactly one of these. */

@@ -20,7 +20,7 @@ typedef enum wast_modstate {
 typedef struct wast_mod {
   char *name;                   /* "$M" or NULL */
   wast_modstate_t state;
-  struct swasm_module *module;  /* decoded and valid, or NULL */
+  wast_wasm_t *module;  /* decoded and valid, or NULL */
   swasm_loaded_t *loaded;
   swasm_instance_t *inst;
 } wast_mod_t;
@@ -57,13 +57,13 @@ wast_result_t wast_skip(wast_script_t *s, const char *fmt, ...) __attribute__((f
 void wast_note(wast_script_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reads FILENAME from the script's directory, decodes and validates it. */
-wast_status_t wast_module_read(wast_script_t *s, const char *filename, struct swasm_module **out,
+wast_status_t wast_module_read(wast_script_t *s, const char *filename, wast_wasm_t **out,
                                char *msg, size_t msgsize);
 
 /* Compiles, loads and instantiates m (taking it over) as a new entry of s->mods; returns that
  * entry's index in *index (also when it fails, with its state set). On an instantiation
  * failure *err says why (err->trap set for a trap), and *instantiate_failed is set. */
-wast_result_t wast_module_build(wast_script_t *s, struct swasm_module *m, const char *name,
+wast_result_t wast_module_build(wast_script_t *s, wast_wasm_t *m, const char *name,
                                 size_t *index, swasm_error_t *err, bool *instantiate_failed);
 
 /* A new entry in s->mods that could not be built (for a module that failed before that). */

@@ -34,6 +34,12 @@ extern "C" {
 #define SWASM_ABI_VERSION 1
 #define SWASM_DESC_SYMBOL "swasm_module_desc"   /* the descriptor every compiled object defines */
 #define SWASM_PAGE_SIZE 65536u
+/* The most pages a 32-bit memory may have: one page short of 4 GiB, an implementation limit
+ * the spec allows (memory.grow may fail; instantiation may exhaust resources). Generated code
+ * relies on it: an address it has accessed, plus a constant below 64 KiB, cannot wrap around
+ * 2^32, so such addresses can be computed in 64 bits where LLVM's vectoriser understands them
+ * (compiler/codegen/addr.c). */
+#define SWASM_MEM32_MAX_PAGES 65535u
 
 /* Value types, as in the binary format. */
 enum {
