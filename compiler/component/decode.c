@@ -278,9 +278,8 @@ swasm_component_t *cm_dec_component(cm_dec_t *d, size_t start, size_t end) {
 /* ---- entry points ----------------------------------------------------------------------- */
 
 bool swasm_is_component(const uint8_t *bytes, size_t size) {
-  static const uint8_t preamble_bytes[8] = {0x00, 'a', 's', 'm', 0x0d, 0x00, 0x01, 0x00};
-  return size >= 8 && memcmp(bytes, preamble_bytes, 4) == 0 && bytes[6] == 0x01 &&
-         bytes[7] == 0x00 && memcmp(bytes + 4, preamble_bytes + 4, 2) == 0;
+  static const uint8_t magic[4] = {0x00, 'a', 's', 'm'};
+  return size >= 8 && memcmp(bytes, magic, 4) == 0 && bytes[6] == 0x01 && bytes[7] == 0x00;
 }
 
 /* The only setjmp of the component decoder, in its own function so that no local variable
@@ -289,12 +288,11 @@ static swasm_component_t *run_guarded(cm_dec_t *d, size_t size) {
   if (setjmp(d->jmp)) {
     /* The byte reader failed on its own (a truncated or overlong integer): name the section. */
     if (d->section) {
-      char msg[sizeof d->diag->message - 32];
-      const char *m = d->diag->message;
-      if (strcmp(m, "unexpected end of section or function") == 0)
-        snprintf(m, sizeof m, "unexpected end-of-file");
-      snprintf(msg, sizeof msg, "%s: %s", d->section, m);
-      memcpy(d->diag->message, msg, sizeof msg);
+      char cause[sizeof d->diag->message - 32];
+      snprintf(cause, sizeof cause, "%.470s", d->diag->message);
+      if (strcmp(cause, "unexpected end of section or function") == 0)
+        snprintf(cause, sizeof cause, "unexpected end-of-file");
+      snprintf(d->diag->message, sizeof d->diag->message, "%s: %s", d->section, cause);
     }
     return NULL;
   }

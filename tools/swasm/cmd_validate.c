@@ -1,5 +1,6 @@
-/* cmd_validate.c - 'swasm validate': decode and validate modules, one diagnostic line per
- * module that is malformed or invalid, in the FILE:0xOFFSET: form editors and CI logs parse. */
+/* cmd_validate.c - 'swasm validate': decode and validate modules and components, one
+ * diagnostic line per file that is malformed or invalid, in the FILE:0xOFFSET: form editors and
+ * CI logs parse. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ static void usage(FILE *f) {
           "usage: swasm validate [OPTIONS] FILE...\n"
           "\n"
           "Checks that each FILE is a well-formed and valid WebAssembly module (binary, or text\n"
-          "in a .wat file). Prints one line per failing file to stderr:\n"
+          "in a .wat file) or component (binary). Prints one line per failing file to stderr:\n"
           "FILE:0xOFFSET: [func N ($name): ]message (offsets of a .wat are in its binary).\n"
           "\n"
           "options:\n"
@@ -58,6 +59,22 @@ static swasm_status_t decode_file(const char *path, const uint8_t *bytes, size_t
   return st;
 }
 
+/* A component's embedded core modules are validated with the same features. */
+static swasm_status_t validate_component(const uint8_t *bytes, size_t size,
+                                         const swasm_features_t *features, swasm_diag_t *diag) {
+  swasm_component_t *c = NULL;
+  swasm_status_t st = swasm_component_decode(bytes, size, features, &c, diag);
+  if (st == SWASM_OK) st = swasm_component_validate(c, diag);
+  swasm_component_free(c);
+  return st;
+}
+
+static int verdict(swasm_status_t st) {
+  if (st == SWASM_OK) return 0;
+  return st == SWASM_MALFORMED || st == SWASM_INVALID || st == SWASM_LIMIT ||
+                 st == SWASM_UNSUPPORTED ? 1 : 2;
+}
+
 /* 0 valid, 1 malformed or invalid, 2 could not be read or checked. */
 static int validate_file(const char *path, const swasm_features_t *features, int quiet) {
   size_t size;
@@ -67,6 +84,14 @@ static int validate_file(const char *path, const swasm_features_t *features, int
     return 2;
   }
   swasm_diag_t diag;
+  if (swasm_is_component(bytes, size)) {
+    swasm_status_t st = validate_component(bytes, size, features, &diag);
+    free(bytes);
+    char line[1024];
+    if (st != SWASM_OK) fprintf(stderr, "%s\n", swasm_diag_format(&diag, path, NULL, line, sizeof line));
+    else if (!quiet) printf("%s: valid component\n", path);
+    return verdict(st);
+  }
   swasm_module_t *m = NULL;
   swasm_status_t st = decode_file(path, bytes, size, features, &m, &diag);
   free(bytes);
@@ -78,9 +103,7 @@ static int validate_file(const char *path, const swasm_features_t *features, int
     printf("%s: valid\n", path);
   }
   swasm_module_free(m);
-  if (st == SWASM_OK) return 0;
-  return st == SWASM_MALFORMED || st == SWASM_INVALID || st == SWASM_LIMIT ||
-                 st == SWASM_UNSUPPORTED ? 1 : 2;
+  return verdict(st);
 }
 
 static int enable(swasm_features_t *f, const char *name) {

@@ -706,8 +706,8 @@ typedef struct swasm_component {
   struct swasm_arena *arena;   /* the outermost component's arena holds everything */
 } swasm_component_t;
 
-/* True when bytes start with a component preamble (version 0x0d, layer 1), false for a core
- * module or anything else. */
+/* True when bytes start with the magic number and layer 1: a component (of any version; the
+ * decoder accepts 0x0d and rejects others), false for a core module or anything else. */
 bool swasm_is_component(const uint8_t *bytes, size_t size);
 
 /* Decodes a component. Embedded core modules are decoded with features. On failure returns

@@ -1,0 +1,272 @@
+// harness.mjs - runs component WAST scripts against `swasm validate`: each (component ...)
+// must validate, each assert_invalid / assert_malformed component must be rejected with a
+// FILE:0xOFFSET: diagnostic. Component text goes through jco's parser (wasm-tools) to become a
+// binary; (component binary ...) bytes are used as written. Commands that need execution
+// (assert_return, assert_trap, invoke, component instances) are counted as skipped.
+//
+//   node harness.mjs --swasm PATH [--skip FILE] [--nyi FILE --root DIR] [-v] WAST_OR_DIR...
+//   node harness.mjs --swasm PATH --mutate N [--seed S] WAST_OR_DIR...
+//
+// The first form ends with "N passed, N failed, N skipped"; the second validates N truncated or
+// randomly mutated variants of every valid component and fails only on a crash.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { commands } from './wast.mjs';
+
+const args = process.argv.slice(2);
+const opt = { swasm: null, skip: null, nyi: null, root: null, verbose: false, mutate: 0, seed: 1, inputs: [] };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--swasm') opt.swasm = args[++i];
+  else if (a === '--skip') opt.skip = args[++i];
+  else if (a === '--nyi') opt.nyi = args[++i];
+  else if (a === '--root') opt.root = args[++i];
+  else if (a === '--mutate') opt.mutate = Number(args[++i]);
+  else if (a === '--seed') opt.seed = Number(args[++i]);
+  else if (a === '-v') opt.verbose = true;
+  else opt.inputs.push(a);
+}
+if (!opt.swasm || opt.inputs.length === 0) {
+  console.error('usage: node harness.mjs --swasm PATH [--skip FILE] [--nyi FILE --root DIR] [-v] WAST_OR_DIR...');
+  process.exit(2);
+}
+
+let parse;
+try {
+  ({ parse } = await import('@bytecodealliance/jco'));
+} catch (e) {
+  console.error(`harness: cannot load @bytecodealliance/jco (${e.message}); run run.sh, which installs it`);
+  process.exit(2);
+}
+
+// ---- which scripts and commands ------------------------------------------------------------
+
+function listWast(path, out) {
+  if (statSync(path).isDirectory()) {
+    for (const e of readdirSync(path).sort()) listWast(join(path, e), out);
+  } else if (path.endsWith('.wast')) out.push(path);
+  return out;
+}
+
+// nyi.txt lists paths like ./validation/max-value-size.wast relative to the test root.
+const nyi = new Set();
+if (opt.nyi) {
+  for (const line of readFileSync(opt.nyi, 'utf8').split('\n')) {
+    const l = line.trim();
+    if (l && !l.startsWith('#')) nyi.add(l.replace(/^\.\//, ''));
+  }
+}
+
+// skip.txt: "path/file.wast[:line] reason", lines starting with # are comments.
+const skips = [];
+if (opt.skip) {
+  for (const line of readFileSync(opt.skip, 'utf8').split('\n')) {
+    const l = line.trim();
+    if (!l || l.startsWith('#')) continue;
+    const m = /^(\S+?)(?::(\d+))?\s+(.*)$/.exec(l);
+    if (m) skips.push({ file: m[1], line: m[2] ? Number(m[2]) : null, reason: m[3] });
+  }
+}
+function skipReason(file, line) {
+  for (const s of skips) if (file.endsWith(s.file) && (s.line === null || s.line === line)) return s.reason;
+  return null;
+}
+
+// ---- running swasm ---------------------------------------------------------------------------
+
+const work = mkdtempSync(join(tmpdir(), 'swasm-components-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+let fileCounter = 0;
+
+function runSwasm(files) {
+  return spawnSync(opt.swasm, ['validate', '-q', '--enable-all', ...files], {
+    encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' },
+  });
+}
+
+// 'valid' | 'rejected' | 'crash', and the diagnostic.
+function verdict(bytes) {
+  const path = join(work, `c${fileCounter++}.wasm`);
+  writeFileSync(path, bytes);
+  const r = runSwasm([path]);
+  const out = (r.stderr || '').trim();
+  if (r.signal || (r.status !== 0 && r.status !== 1)) return { v: 'crash', msg: `${r.signal || r.status}: ${out}` };
+  if (r.status === 0) return { v: 'valid', msg: '' };
+  if (!out.startsWith(`${path}:0x`)) return { v: 'crash', msg: `rejected without a FILE:0xOFFSET: diagnostic: ${out}` };
+  return { v: 'rejected', msg: out.slice(path.length + 1) };
+}
+
+async function toBinary(c) {
+  if (c.form === 'binary') return { bytes: c.bytes };
+  try {
+    return { bytes: Buffer.from(await parse(c.text)) };
+  } catch (e) {
+    return { error: String(e.message || e).split('\n')[0].slice(0, 300) };
+  }
+}
+
+// ---- conformance ---------------------------------------------------------------------------
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const skipReasons = new Map();
+const perFile = [];
+let messagesMatched = 0, messagesChecked = 0;
+
+function skip(reason) {
+  counts.skipped++;
+  skipReasons.set(reason, (skipReasons.get(reason) || 0) + 1);
+}
+
+async function runCommand(file, c, tally) {
+  const where = `${file}:${c.line}`;
+  const listed = skipReason(file, c.line);
+  if (listed) return skip(`listed in skip.txt: ${listed}`), tally.skipped++;
+  if (c.kind === 'exec') return skip(`needs execution (${c.head})`), tally.skipped++;
+  if (c.kind === 'other') return skip(`unsupported command (${c.head})`), tally.skipped++;
+  const bin = await toBinary(c.component);
+  if (bin.error) {
+    if (c.kind === 'malformed') return skip('malformed text: rejected by the text parser (jco), never a binary'), tally.skipped++;
+    counts.failed++;
+    tally.failed++;
+    console.log(`FAIL ${where}: jco cannot parse the component text: ${bin.error}`);
+    return;
+  }
+  const r = verdict(bin.bytes);
+  const expectValid = c.kind === 'module';
+  let ok;
+  if (r.v === 'crash') ok = false;
+  else ok = expectValid ? r.v === 'valid' : r.v === 'rejected';
+  if (ok) {
+    counts.passed++;
+    tally.passed++;
+    if (!expectValid && c.message) {
+      messagesChecked++;
+      if (r.msg.toLowerCase().includes(c.message.toLowerCase())) messagesMatched++;
+      else if (opt.verbose) console.log(`note ${where}: expected message "${c.message}", got: ${r.msg}`);
+    }
+    if (opt.verbose && !expectValid) console.log(`ok   ${where}: ${r.msg}`);
+    return;
+  }
+  counts.failed++;
+  tally.failed++;
+  const what = expectValid ? 'valid component rejected' : r.v === 'crash' ? 'crash' : `${c.kind} component accepted`;
+  console.log(`FAIL ${where}: ${what}${c.message ? ` (expected "${c.message}")` : ''}${r.msg ? `: ${r.msg}` : ''}`);
+}
+
+async function conformance(files) {
+  for (const file of files) {
+    const rel = opt.root ? relative(opt.root, file) : file;
+    const tally = { passed: 0, failed: 0, skipped: 0 };
+    if (nyi.has(rel)) {
+      const n = commands(readFileSync(file, 'utf8')).length;
+      for (let i = 0; i < n; i++) skip('file listed in nyi.txt');
+      perFile.push({ file: rel, passed: 0, failed: 0, skipped: n });
+      continue;
+    }
+    let cmds;
+    try {
+      cmds = commands(readFileSync(file, 'utf8'));
+    } catch (e) {
+      counts.failed++;
+      console.log(`FAIL ${rel}: cannot split the script: ${e.message}`);
+      continue;
+    }
+    for (const c of cmds) await runCommand(rel, c, tally);
+    perFile.push({ file: rel, ...tally });
+  }
+  for (const f of perFile) console.log(`${f.file.padEnd(52)} ${String(f.passed).padStart(4)} passed, ${String(f.failed).padStart(3)} failed, ${String(f.skipped).padStart(4)} skipped`);
+  console.log('\nskipped, by reason:');
+  for (const [r, n] of [...skipReasons].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(5)}  ${r}`);
+  console.log(`\nrejections whose message contains the reference text: ${messagesMatched}/${messagesChecked} (informational)`);
+}
+
+// ---- truncation and mutation ---------------------------------------------------------------
+
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+function variants(bytes, n, next) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const b = Buffer.from(bytes);
+    const kind = next() % 4;
+    if (kind === 0) out.push(b.subarray(0, next() % (b.length + 1)));
+    else if (kind === 1) {
+      for (let k = 1 + (next() % 4); k > 0; k--) b[next() % b.length] = next() & 0xff;
+      out.push(b);
+    } else if (kind === 2) {
+      const at = next() % b.length;
+      b[at] = [0x00, 0x7f, 0x80, 0xff, 0x01, 0x40][next() % 6];
+      out.push(b);
+    } else {
+      const at = next() % b.length, len = 1 + (next() % 8);
+      out.push(Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + len))]));
+    }
+  }
+  return out;
+}
+
+async function mutate(files) {
+  const next = rng(opt.seed);
+  const seeds = [];
+  for (const file of files) {
+    const rel = opt.root ? relative(opt.root, file) : file;
+    if (nyi.has(rel)) continue;
+    for (const c of commands(readFileSync(file, 'utf8'))) {
+      if (c.kind !== 'module' && c.kind !== 'invalid') continue;
+      const bin = await toBinary(c.component);
+      if (bin.bytes && bin.bytes.length > 8) seeds.push({ where: `${rel}:${c.line}`, bytes: bin.bytes });
+    }
+  }
+  let crashes = 0, total = 0;
+  const batch = [];
+  const flush = () => {
+    if (!batch.length) return;
+    const r = runSwasm(batch.map((b) => b.path));
+    if (r.signal || (r.status !== 0 && r.status !== 1)) {
+      // Find which input crashed, one at a time.
+      for (const b of batch) {
+        const one = runSwasm([b.path]);
+        if (one.signal || (one.status !== 0 && one.status !== 1)) {
+          crashes++;
+          const keep = join(tmpdir(), `swasm-component-crash-${Date.now()}-${crashes}.wasm`);
+          writeFileSync(keep, readFileSync(b.path));
+          console.log(`CRASH on a variant of ${b.where} (kept as ${keep}): ${one.signal || one.status}\n${(one.stderr || '').slice(0, 2000)}`);
+        }
+      }
+    }
+    for (const b of batch) rmSync(b.path, { force: true });
+    batch.length = 0;
+  };
+  for (const s of seeds) {
+    for (const v of variants(s.bytes, opt.mutate, next)) {
+      const path = join(work, `m${fileCounter++}.wasm`);
+      writeFileSync(path, v);
+      batch.push({ path, where: s.where });
+      total++;
+      if (batch.length >= 400) flush();
+    }
+  }
+  flush();
+  console.log(`mutation: ${seeds.length} seed components, ${total} variants, ${crashes} crashes`);
+  console.log(crashes ? '0 passed, 1 failed' : '1 passed, 0 failed');
+  process.exitCode = crashes ? 1 : 0;
+}
+
+const files = opt.inputs.flatMap((p) => listWast(p, []));
+if (opt.mutate > 0) {
+  await mutate(files);
+} else {
+  await conformance(files);
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  process.exitCode = counts.failed ? 1 : 0;
+}
