@@ -21,6 +21,7 @@
  *    that wrapped would have had an effect before the trap.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cg.h"
 
@@ -165,11 +166,61 @@ static void resolve(cg_func_t *f, LLVMValueRef x, uint32_t mem, uint64_t room) {
   f->npending = keep;
 }
 
+/* ---- streams ----------------------------------------------------------------------------- */
+
+static cg_frame_t *innermost_loop(cg_func_t *f) {
+  for (uint32_t i = f->nframes; i-- > 0;) {
+    if (f->frames[i].kind == FR_LOOP) return &f->frames[i];
+    if (f->frames[i].kind == FR_FUNC) break;
+  }
+  return NULL;
+}
+
+/* A copy of base that LLVM cannot trace back to it; k keeps copies from being merged. */
+static LLVMValueRef opaque_copy(cg_module_t *cm, LLVMBuilderRef b, LLVMValueRef base, uint32_t k) {
+  LLVMTypeRef ps[] = {cm->t_ptr, cm->t_i32};
+  LLVMTypeRef fnty = LLVMFunctionType(cm->t_ptr, ps, 2, false);
+  static const char cons[] = "=r,0,i";
+  LLVMValueRef fn = LLVMGetInlineAsm(fnty, "", 0, cons, sizeof cons - 1, false, false,
+                                     LLVMInlineAsmDialectATT, false);
+  LLVMValueRef args[] = {base, cg_i32(cm, k)};
+  LLVMValueRef call = LLVMBuildCall2(b, fnty, fn, args, 2, "stream");
+  static const char *const attrs[] = {"nounwind", "willreturn", "memory"};
+  for (unsigned i = 0; i < 3; i++) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i]));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(cm->ctx, kind, 0));   /* memory(none) */
+  }
+  return call;
+}
+
+static LLVMValueRef stream_base(cg_func_t *f, uint32_t mem, LLVMValueRef x) {
+  cg_module_t *cm = f->cm;
+  LLVMValueRef base = cg_memory_ptr(f, mem);
+  cg_frame_t *loop = innermost_loop(f);
+  if (cm->opts->opt_level < 2 || cm->opts->bounds != SWASM_BOUNDS_GUARD || !loop ||
+      !loop->pre_br || LLVMIsAConstant(x))
+    return base;
+  for (uint32_t i = 0; i < loop->nstreams; i++)
+    if (loop->streams[i].root == x && loop->streams[i].mem == mem) return loop->streams[i].base;
+  if (loop->nstreams == CG_MAX_STREAMS) return base;
+  LLVMBuilderRef b = cm->phib;
+  LLVMPositionBuilderBefore(b, loop->pre_br);
+  LLVMValueRef copy = opaque_copy(cm, b, base, f->nstreams++);
+  loop->streams[loop->nstreams].root = x;
+  loop->streams[loop->nstreams].mem = mem;
+  loop->streams[loop->nstreams++].base = copy;
+  return copy;
+}
+
+/* ---- effective addresses ---------------------------------------------------------------- */
+
 LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
-                        unsigned n) {
+                        unsigned n, LLVMValueRef *basep) {
   cg_module_t *cm = f->cm;
   uint64_t base = slack(cm, mem), c;
   LLVMValueRef x = split(addr, &c);
+  *basep = stream_base(f, mem, x);
   if (!base || LLVMIsAConstant(addr)) return wide(cm->b, cm, addr, offset);
   uint64_t room = c ? headroom(f, x, mem) : 0;
   bool exact = c == 0 || c <= room;

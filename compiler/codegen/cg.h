@@ -69,6 +69,8 @@ typedef struct cg_module {
  * can be hoisted past it (and the other way round). */
 typedef enum cg_tbaa { TBAA_MEMORY, TBAA_GLOBAL, TBAA_TABLE, TBAA_RUNTIME } cg_tbaa_t;
 
+#define CG_MAX_STREAMS 4   /* separately based address streams per loop (addr.c) */
+
 /* A control frame. */
 typedef enum cg_framekind { FR_BLOCK, FR_LOOP, FR_IF, FR_FUNC, FR_EXPR } cg_framekind_t;
 
@@ -86,6 +88,11 @@ typedef struct cg_frame {
   LLVMValueRef *else_vals;  /* if: the parameters again, for the else arm */
   uint32_t nedges;          /* branches into cont seen so far */
   uint32_t facts_mark;      /* address facts known before the frame (addr.c) */
+  /* loop (addr.c): the branch into the header, before which the copies of memory bases that
+   * this loop's address streams use are made. */
+  LLVMValueRef pre_br;
+  uint32_t nstreams;
+  struct { LLVMValueRef root, base; uint32_t mem; } streams[CG_MAX_STREAMS];
 } cg_frame_t;
 
 /* addr.c: x + c does not wrap for any c <= headroom (x an i32 address value of memory mem). */
@@ -144,6 +151,7 @@ typedef struct cg_func {
   uint32_t nfacts, facts_cap;
   cg_addr_pending_t pending[CG_MAX_PENDING];
   uint32_t npending;
+  uint32_t nstreams;        /* stream bases made so far, which tells them apart */
 } cg_func_t;
 
 /* ---- codegen.c: errors -------------------------------------------------------------------- */
@@ -221,9 +229,10 @@ CG_HIDDEN LLVMValueRef cg_cond(cg_func_t *f, LLVMValueRef v);
 
 /* ---- addr.c: exact effective addresses, local forwarding ---------------------------------- */
 /* The i64 offset into memory mem of an access of n bytes at addr + offset: zext(addr) + offset,
- * or zext(x) + c + offset when addr is x + c and x + c is proven not to wrap. */
+ * or zext(x) + c + offset when addr is x + c and x + c is proven not to wrap. *base is the
+ * pointer the offset applies to: the memory's base, or a copy private to x's stream. */
 CG_HIDDEN LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
-                                  unsigned n);
+                                  unsigned n, LLVMValueRef *base);
 CG_HIDDEN LLVMValueRef cg_local_get(cg_func_t *f, uint32_t i);
 CG_HIDDEN void cg_local_set(cg_func_t *f, uint32_t i, LLVMValueRef v);
 /* After an instruction for which cg_addr_breaks: later accesses prove nothing for earlier ones. */

@@ -96,6 +96,7 @@ static bool op_loop(cg_func_t *f, const ir_instr_t *in) {
       fr->head_phis[i] = LLVMBuildPhi(cm->phib, cg_valtype(cm, p[i]), "");
   }
   if (!branch_to(f, fr)) return false;
+  fr->pre_br = LLVMGetLastInstruction(LLVMGetInsertBlock(cm->b));
   cg_start_block(f, fr->head);
   cg_addr_join(f);
   for (uint32_t i = 0; i < np; i++) f->stack[fr->height + i] = fr->head_phis[i];

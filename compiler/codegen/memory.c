@@ -14,13 +14,14 @@ static LLVMValueRef address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint6
                             unsigned n) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
-  LLVMValueRef ea = cg_addr_ea(f, mem, addr, offset, n);
+  LLVMValueRef base;
+  LLVMValueRef ea = cg_addr_ea(f, mem, addr, offset, n, &base);
   if (cm->opts->bounds == SWASM_BOUNDS_EXPLICIT) {
     LLVMValueRef last = LLVMBuildNUWAdd(b, ea, cg_i64(cm, n), "");
     LLVMValueRef oob = LLVMBuildICmp(b, LLVMIntUGT, last, memory_size(f, mem), "");
     cg_trap_if(f, oob, SWASM_TRAP_MEMORY_OOB);
   }
-  return LLVMBuildInBoundsGEP2(b, cm->t_i8, cg_memory_ptr(f, mem), &ea, 1, "");
+  return LLVMBuildInBoundsGEP2(b, cm->t_i8, base, &ea, 1, "");
 }
 
 LLVMValueRef cg_mem_address(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,

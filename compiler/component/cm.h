@@ -272,11 +272,11 @@ typedef struct cm_arg {
 } cm_arg_t;
 const swasm_cm_type_t *cm_instantiate(cm_val_t *v, cm_scope_t *s, const swasm_cm_type_t *ct,
                                       const cm_arg_t *args, uint32_t nargs);
-/* Binds the resource variables of vars found in expected (and the type nodes its type entities
- * introduce) to the corresponding parts of actual, recording them in subst (and clearing its
- * memo when anything was added). */
+/* Binds the resource variables of vars found in expected (or, with nodes, the type nodes its
+ * type entities introduce) to the corresponding parts of actual, recording them in subst (and
+ * clearing its memo when anything was added). */
 bool cm_bind(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const swasm_cm_entity_t *expected,
-             const swasm_cm_entity_t *actual);
+             const swasm_cm_entity_t *actual, bool nodes);
 
 /* ---- names (names.c) ---- */
 

@@ -7,7 +7,7 @@
 
 #include "cm.h"
 
-static const char unexpected_end[] = "unexpected end of section or component";
+static const char unexpected_end[] = "unexpected end-of-file";
 
 _Noreturn void cm_dec_fail(cm_dec_t *d, swasm_status_t st, size_t offset, const char *fmt, ...) {
   if (!d->r.failed) {

@@ -14,15 +14,14 @@ static const swasm_cm_entity_t *find_export(const swasm_cm_type_t *t, const char
 }
 
 static bool bind_type(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const swasm_cm_type_t *t,
-                      const swasm_cm_type_t *a, bool *added) {
+                      const swasm_cm_type_t *a, bool nodes, bool *added) {
   if (!t || !a || t == a || t == cm_prim(t->kind)) return true;
-  if (t->kind == SWASM_CM_RESOURCE) {
-    if (a->kind != SWASM_CM_RESOURCE) return true;
+  if (!nodes) {
+    if (t->kind != SWASM_CM_RESOURCE || a->kind != SWASM_CM_RESOURCE) return true;
     if (cm_set_has(vars, t->resource) && !cm_map_get(&s->resources, t->resource)) {
       if (!cm_map_put(v->arena, &s->resources, t->resource, a->resource)) return false;
       *added = true;
     }
-  } else if (cm_is_valtype_kind(t->kind) != cm_is_valtype_kind(a->kind)) {
     return true;
   }
   if (!cm_map_get(&s->nodes, t)) {
@@ -33,22 +32,22 @@ static bool bind_type(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const sw
 }
 
 static bool bind(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const swasm_cm_entity_t *e,
-                 const swasm_cm_entity_t *a, bool *added, uint32_t depth) {
+                 const swasm_cm_entity_t *a, bool nodes, bool *added, uint32_t depth) {
   if (e->sort != a->sort || !e->type || !a->type || depth > CM_MAX_DEPTH) return true;
-  if (e->sort == SWASM_CM_TYPE) return bind_type(v, s, vars, e->type, a->type, added);
+  if (e->sort == SWASM_CM_TYPE) return bind_type(v, s, vars, e->type, a->type, nodes, added);
   if (e->sort != SWASM_CM_INSTANCE || a->type->kind != SWASM_CM_INSTANCETYPE) return true;
   for (uint32_t i = 0; i < e->type->nexports; i++) {
     const swasm_cm_entity_t *x = &e->type->exports[i];
     const swasm_cm_entity_t *y = find_export(a->type, x->name);
-    if (y && !bind(v, s, vars, x, y, added, depth + 1)) return false;
+    if (y && !bind(v, s, vars, x, y, nodes, added, depth + 1)) return false;
   }
   return true;
 }
 
 bool cm_bind(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const swasm_cm_entity_t *expected,
-             const swasm_cm_entity_t *actual) {
+             const swasm_cm_entity_t *actual, bool nodes) {
   bool added = false;
-  if (!bind(v, s, vars, expected, actual, &added, 0))
+  if (!bind(v, s, vars, expected, actual, nodes, &added, 0))
     return cm_fail(v, SWASM_LIMIT, v->offset, "out of memory");
   if (added) memset(&s->memo, 0, sizeof s->memo);
   return true;
@@ -70,14 +69,17 @@ static bool check_imports(cm_val_t *v, cm_subst_t *s, const swasm_cm_type_t *ct,
     const swasm_cm_entity_t *im = &ct->imports[i];
     const cm_arg_t *arg = find_arg(args, nargs, im->name);
     if (!arg) return cm_fail(v, SWASM_INVALID, v->offset, "missing import named `%s`", im->name);
+    /* Resources are bound before the check (a (sub resource) accepts any), type nodes after
+     * it (an (eq T) import must be checked against T, then stands for the argument). */
     swasm_cm_entity_t exp;
-    if (!cm_subst_entity(v, s, im, &exp) || !cm_bind(v, s, &vars, &exp, &arg->entity) ||
+    if (!cm_subst_entity(v, s, im, &exp) || !cm_bind(v, s, &vars, &exp, &arg->entity, false) ||
         !cm_subst_entity(v, s, im, &exp))
       return false;
     char err[CM_ERRLEN];
     if (!cm_sub_entity(v, &arg->entity, &exp, err))
       return cm_fail(v, SWASM_INVALID, v->offset,
                      "type mismatch for component instantiation argument `%s`: %s", im->name, err);
+    if (!cm_bind(v, s, &vars, &exp, &arg->entity, true)) return false;
   }
   return true;
 }

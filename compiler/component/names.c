@@ -107,8 +107,9 @@ bool cm_semver_valid(cm_val_t *v, const char *s, const char *name) {
 
 /* ---- parsing a name --------------------------------------------------------------------- */
 
-static bool not_kebab(cm_val_t *v, const char *part, size_t n) {
-  return cm_fail(v, SWASM_INVALID, v->offset, "`%.*s` is not in kebab case", (int)n, part);
+static bool not_kebab(cm_val_t *v, const swasm_cm_name_t *name, const char *part, size_t n) {
+  return cm_fail(v, SWASM_INVALID, v->offset, "`%s` is not a valid extern name: `%.*s` is not in "
+                 "kebab case", name->name, (int)n, part);
 }
 
 static bool invalid_name(cm_val_t *v, const swasm_cm_name_t *n, const char *why) {
@@ -118,19 +119,19 @@ static bool invalid_name(cm_val_t *v, const swasm_cm_name_t *n, const char *why)
 /* ns:pkg/iface@version; nested namespaces and projections are future syntax. */
 static bool interface_name(cm_val_t *v, swasm_cm_name_t *n) {
   const char *s = n->name, *colon = strchr(s, ':');
-  if (!kebab(s, (size_t)(colon - s), true)) return not_kebab(v, s, (size_t)(colon - s));
+  if (!kebab(s, (size_t)(colon - s), true)) return not_kebab(v, n, s, (size_t)(colon - s));
   if (!kebab(s, (size_t)(colon - s), false))
     return invalid_name(v, n, "the namespace must be lowercase kebab case");
   const char *pkg = colon + 1;
   size_t plen = strcspn(pkg, ":/@");
-  if (!kebab(pkg, plen, true)) return not_kebab(v, pkg, plen);
+  if (!kebab(pkg, plen, true)) return not_kebab(v, n, pkg, plen);
   if (!kebab(pkg, plen, false)) return invalid_name(v, n, "the package must be lowercase kebab case");
   if (pkg[plen] != '/')
     return cm_fail(v, SWASM_INVALID, v->offset, "`%s` is not a valid extern name: expected `/` "
                    "after package name", n->name);
   const char *iface = pkg + plen + 1;
   size_t ilen = strcspn(iface, "/@");
-  if (!kebab(iface, ilen, true)) return not_kebab(v, iface, ilen);
+  if (!kebab(iface, ilen, true)) return not_kebab(v, n, iface, ilen);
   if (iface[ilen] == '/')
     return cm_fail(v, SWASM_INVALID, v->offset, "`%s` is not a valid extern name: trailing "
                    "characters found: `%s`", n->name, iface + ilen);
@@ -150,8 +151,8 @@ static bool dotted(cm_val_t *v, swasm_cm_name_t *n, const char *rest) {
   const char *dot = strchr(rest, '.');
   if (!dot) return cm_fail(v, SWASM_INVALID, v->offset, "`%s` is not a valid extern name: failed "
                            "to find `.` character", n->name);
-  if (!kebab(rest, (size_t)(dot - rest), true)) return not_kebab(v, rest, (size_t)(dot - rest));
-  if (!kebab(dot + 1, strlen(dot + 1), true)) return not_kebab(v, dot + 1, strlen(dot + 1));
+  if (!kebab(rest, (size_t)(dot - rest), true)) return not_kebab(v, n, rest, (size_t)(dot - rest));
+  if (!kebab(dot + 1, strlen(dot + 1), true)) return not_kebab(v, n, dot + 1, strlen(dot + 1));
   n->resource = substr(v, rest, (size_t)(dot - rest));
   n->label = substr(v, dot + 1, strlen(dot + 1));
   return !v->failed;
@@ -173,7 +174,7 @@ static bool annotated(cm_val_t *v, swasm_cm_name_t *n) {
     const char *rest = n->name + plen;
     n->kind = annotations[i].kind;
     if (n->kind == SWASM_CM_NAME_METHOD || n->kind == SWASM_CM_NAME_STATIC) return dotted(v, n, rest);
-    if (!kebab(rest, strlen(rest), true)) return not_kebab(v, rest, strlen(rest));
+    if (!kebab(rest, strlen(rest), true)) return not_kebab(v, n, rest, strlen(rest));
     n->label = rest;
     if (n->kind == SWASM_CM_NAME_CONSTRUCTOR) n->resource = rest;
     return true;
@@ -225,7 +226,7 @@ bool cm_check_name(cm_val_t *v, swasm_cm_name_t *n, bool is_import) {
   if (s[0] == '[') ok = annotated(v, n);
   else if (other_import_name(v, n, is_import) || v->failed) ok = !v->failed;
   else if (strchr(s, ':')) ok = interface_name(v, n);
-  else if (!kebab(s, strlen(s), true)) ok = not_kebab(v, s, strlen(s));
+  else if (!kebab(s, strlen(s), true)) ok = not_kebab(v, n, s, strlen(s));
   else {
     n->label = s;
     ok = true;
@@ -366,10 +367,10 @@ static bool named_resource(cm_val_t *v, const cm_names_t *ns, const swasm_cm_nam
 static bool constructor(cm_val_t *v, const cm_names_t *ns, const swasm_cm_name_t *n,
                         const swasm_cm_type_t *f) {
   const swasm_cm_type_t *r = f->a;
-  if (!r) return cm_fail(v, SWASM_INVALID, v->offset, "function `%s` should return one value", n->name);
+  if (!r) return cm_fail(v, SWASM_INVALID, v->offset, "`%s`: function should return one value", n->name);
   if (r->kind == SWASM_CM_RESULT && r->a && r->a->kind == SWASM_CM_OWN) r = r->a;
   if (r->kind != SWASM_CM_OWN)
-    return cm_fail(v, SWASM_INVALID, v->offset, "function `%s` should return `(own $T)` or "
+    return cm_fail(v, SWASM_INVALID, v->offset, "`%s`: function should return `(own $T)` or "
                    "`(result (own $T))`", n->name);
   return named_resource(v, ns, n, r);
 }
@@ -377,13 +378,13 @@ static bool constructor(cm_val_t *v, const cm_names_t *ns, const swasm_cm_name_t
 static bool method(cm_val_t *v, const cm_names_t *ns, const swasm_cm_name_t *n,
                    const swasm_cm_type_t *f) {
   if (f->n == 0)
-    return cm_fail(v, SWASM_INVALID, v->offset, "function `%s` should have at least one argument",
+    return cm_fail(v, SWASM_INVALID, v->offset, "`%s`: function should have at least one argument",
                    n->name);
   if (strcmp(f->fields[0].name, "self") != 0)
-    return cm_fail(v, SWASM_INVALID, v->offset, "function `%s` should have a first argument called "
+    return cm_fail(v, SWASM_INVALID, v->offset, "`%s`: function should have a first argument called "
                    "`self`", n->name);
   if (f->fields[0].type->kind != SWASM_CM_BORROW)
-    return cm_fail(v, SWASM_INVALID, v->offset, "function `%s` should take a first argument of "
+    return cm_fail(v, SWASM_INVALID, v->offset, "`%s`: function should take a first argument of "
                    "`(borrow $T)`", n->name);
   return named_resource(v, ns, n, f->fields[0].type);
 }

@@ -224,7 +224,7 @@ static bool sub_component(cm_val_t *v, const swasm_cm_type_t *a, const swasm_cm_
     const swasm_cm_entity_t *ib = find_entity(b->imports, b->nimports, ia->name);
     if (!ib) return fail(err, "missing expected import `%s`", ia->name);
     swasm_cm_entity_t exp;
-    if (!cm_subst_entity(v, &sa, ia, &exp) || !cm_bind(v, &sa, &avars, &exp, ib) ||
+    if (!cm_subst_entity(v, &sa, ia, &exp) || !cm_bind(v, &sa, &avars, &exp, ib, false) ||
         !cm_subst_entity(v, &sa, ia, &exp))
       return fail(err, "out of memory");
     if (!cm_sub_entity(v, ib, &exp, err)) return wrap(err, "type mismatch in import `%s`", ia->name);
@@ -235,7 +235,7 @@ static bool sub_component(cm_val_t *v, const swasm_cm_type_t *a, const swasm_cm_
     if (!found) return fail(err, "missing expected export `%s`", eb->name);
     swasm_cm_entity_t ea, exp;
     if (!cm_subst_entity(v, &sa, found, &ea) || !cm_subst_entity(v, &sb, eb, &exp) ||
-        !cm_bind(v, &sb, &bvars, &exp, &ea) || !cm_subst_entity(v, &sb, eb, &exp))
+        !cm_bind(v, &sb, &bvars, &exp, &ea, false) || !cm_subst_entity(v, &sb, eb, &exp))
       return fail(err, "out of memory");
     if (!cm_sub_entity(v, &ea, &exp, err)) return wrap(err, "type mismatch in export `%s`", eb->name);
   }

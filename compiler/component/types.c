@@ -100,7 +100,9 @@ const swasm_cm_type_t *cm_resource_type(cm_val_t *v, const swasm_cm_resource_t *
 
 const swasm_cm_type_t *cm_named_copy(cm_val_t *v, const swasm_cm_type_t *t) {
   swasm_cm_type_t *c = cm_alloc(v, 1, sizeof *c);
-  if (c) *c = *t;
+  if (!c) return NULL;
+  *c = *t;
+  c->origin = t;
   return c;
 }
 

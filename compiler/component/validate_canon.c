@@ -119,6 +119,8 @@ static bool memory_opt(cm_scope_t *s, const swasm_cm_canonopts_t *o, bool needed
 static bool realloc_opt(cm_scope_t *s, const swasm_cm_canonopts_t *o, bool needed) {
   cm_val_t *v = s->v;
   if (!o->has_realloc) {
+    /* Without memory that is the first thing missing. */
+    if (needed && !o->has_memory) return memory_opt(s, o, true);
     return !needed || cm_fail(v, SWASM_INVALID, v->offset, "canonical option `realloc` is required");
   }
   if (!o->has_memory)
@@ -193,8 +195,8 @@ static bool lift(cm_scope_t *s, swasm_cm_canon_t *cn) {
     r.n = 1;
     r.t[0] = SWASM_I32;
   }
-  if (!memory_opt(s, o, strings_in || strings_out || params_in_memory || results_in_memory) ||
-      !realloc_opt(s, o, strings_in || params_in_memory))
+  if (!realloc_opt(s, o, strings_in || params_in_memory) ||
+      !memory_opt(s, o, strings_in || strings_out || params_in_memory || results_in_memory))
     return false;
   if (!signature(v, "parameter", p.t, p.n, core->params, core->nparams) ||
       !signature(v, "result", r.t, r.n, core->results, core->nresults))
@@ -251,9 +253,9 @@ static bool lower(cm_scope_t *s, swasm_cm_canon_t *cn) {
   }
   if (p.n > FLAT_CAP)
     return cm_fail(v, SWASM_INTERNAL, cn->offset, "flattened parameters out of range");
-  if (!memory_opt(s, o, strings_in || strings_out || params_in_memory || results_in_memory ||
-                            (o->async && ft->a)) ||
-      !realloc_opt(s, o, strings_out))
+  if (!realloc_opt(s, o, strings_out) ||
+      !memory_opt(s, o, strings_in || strings_out || params_in_memory || results_in_memory ||
+                            (o->async && ft->a)))
     return false;
   const swasm_functype_t *core = core_functype(v, p.t, p.n, r.t, r.n);
   cn->functype = ft;

@@ -6,9 +6,11 @@
 //
 //   node harness.mjs --swasm PATH [--skip FILE] [--nyi FILE --root DIR] [-v] WAST_OR_DIR...
 //   node harness.mjs --swasm PATH --mutate N [--seed S] WAST_OR_DIR...
+//   node harness.mjs --swasm PATH --dump DIR WAST_OR_DIR...
 //
 // The first form ends with "N passed, N failed, N skipped"; the second validates N truncated or
-// randomly mutated variants of every valid component and fails only on a crash.
+// randomly mutated variants of every valid component and fails only on a crash; the third
+// writes every component binary to DIR (a seed corpus for fuzz_component).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { join, relative } from 'node:path';
 import { commands } from './wast.mjs';
 
 const args = process.argv.slice(2);
-const opt = { swasm: null, skip: null, nyi: null, root: null, verbose: false, mutate: 0, seed: 1, inputs: [] };
+const opt = { swasm: null, skip: null, nyi: null, root: null, verbose: false, mutate: 0, seed: 1, dump: null, inputs: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--swasm') opt.swasm = args[++i];
@@ -25,6 +27,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--root') opt.root = args[++i];
   else if (a === '--mutate') opt.mutate = Number(args[++i]);
   else if (a === '--seed') opt.seed = Number(args[++i]);
+  else if (a === '--dump') opt.dump = args[++i];
   else if (a === '-v') opt.verbose = true;
   else opt.inputs.push(a);
 }
@@ -133,6 +136,7 @@ async function runCommand(file, c, tally) {
     console.log(`FAIL ${where}: jco cannot parse the component text: ${bin.error}`);
     return;
   }
+  if (opt.dump) writeFileSync(join(opt.dump, `${file.replace(/[^A-Za-z0-9]+/g, '_')}_${c.line}.wasm`), bin.bytes);
   const r = verdict(bin.bytes);
   const expectValid = c.kind === 'module';
   let ok;

@@ -9,6 +9,7 @@
  * failed test, trap), 2 usage or I/O error. */
 int cmd_validate(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_wit(int argc, char **argv);
 int cmd_wast(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
   {"validate", cmd_validate, "check that modules are well-formed and valid"},
   {"inspect", cmd_inspect, "print a module's sections, imports, exports and functions"},
+  {"wit", cmd_wit, "print a component's world in WIT"},
   {"wast", cmd_wast, "run WebAssembly spec test scripts (.wast)"},
   {"run", cmd_run, "compile a module (cached) and run it or call an export"},
   {"bench", cmd_bench, "compare engines on the benchmark programs (native, swasm, node, wasm2c)"},
