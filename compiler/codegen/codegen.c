@@ -1,5 +1,6 @@
 /* codegen.c - the codegen pipeline: from a validated module to one LLVM module holding every
- * defined function, the trampolines and host thunks, the init function and the descriptor. */
+ * defined function, the trampolines and host thunks, the init function and the descriptor, or
+ * to one part of that for parallel compilation. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,22 @@ static void func_name(const swasm_module_t *m, uint32_t index, char *buf, size_t
     snprintf(buf, size, "wasm_f%u", index);
 }
 
-static bool declare_functions(cg_module_t *cm) {
+/* A part's functions are shared between objects: hidden globals whose names are unique (name
+ * section names need not be) and the same in every part. */
+static void part_func_name(const swasm_module_t *m, uint32_t index, char *buf, size_t size) {
+  const char *n = m->funcs[index].name;
+  if (n && *n)
+    snprintf(buf, size, "swasm.f%u.%.64s", index, n);
+  else
+    snprintf(buf, size, "swasm.f%u", index);
+}
+
+static void add_fn_attr(cg_module_t *cm, LLVMValueRef fn, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cm->ctx, kind, 0));
+}
+
+static bool declare_functions(cg_module_t *cm, const cg_part_t *part) {
   const swasm_module_t *m = cm->m;
   uint32_t ndef = m->nfuncs - m->nimported_funcs;
   cm->functys = ir_arena_alloc(cm->scratch, sizeof *cm->functys * (m->ntypes + 1));
@@ -46,9 +62,16 @@ static bool declare_functions(cg_module_t *cm) {
   char name[300];
   for (uint32_t i = 0; i < ndef; i++) {
     uint32_t fi = m->nimported_funcs + i;
-    func_name(m, fi, name, sizeof name);
+    if (part) part_func_name(m, fi, name, sizeof name);
+    else func_name(m, fi, name, sizeof name);
     LLVMValueRef fn = LLVMAddFunction(cm->mod, name, cm->functys[m->funcs[fi].type]);
-    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    if (part) {
+      LLVMSetLinkage(fn, LLVMExternalLinkage);
+      LLVMSetVisibility(fn, LLVMHiddenVisibility);
+      if (i < part->lo || i >= part->hi) add_fn_attr(cm, fn, "nounwind");
+    } else {
+      LLVMSetLinkage(fn, LLVMInternalLinkage);
+    }
     unsigned deref = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
     unsigned align = LLVMGetEnumAttributeKindForName("align", 5);
     LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(cm->ctx, deref, sizeof(swasm_vmctx_t)));
@@ -66,8 +89,9 @@ static bool check_supported(cg_module_t *cm) {
   return true;
 }
 
-swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts_t *opts,
-                               LLVMContextRef ctx, LLVMModuleRef *out, swasm_diag_t *diag) {
+static swasm_status_t build(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                            const cg_part_t *part, LLVMContextRef ctx, LLVMModuleRef *out,
+                            swasm_diag_t *diag) {
   static const swasm_compile_opts_t defaults = {.opt_level = 2};
   swasm_diag_t local_diag;
   if (!diag) diag = &local_diag;
@@ -85,20 +109,23 @@ swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts
   cm.b = LLVMCreateBuilderInContext(ctx);
   cm.phib = LLVMCreateBuilderInContext(ctx);
 
-  bool ok = check_supported(&cm) && cg_abi_init(&cm) && declare_functions(&cm) &&
-            cg_build_thunks(&cm) && cg_build_trampolines(&cm);
+  uint32_t ndef = m->nfuncs - m->nimported_funcs;
+  uint32_t lo = part ? part->lo : 0, hi = part && part->hi < ndef ? part->hi : ndef;
+  bool glue = !part || part->glue;
+  bool ok = check_supported(&cm) && cg_abi_init(&cm) && declare_functions(&cm, part);
+  ok = ok && (!glue || (cg_build_thunks(&cm) && cg_build_trampolines(&cm)));
   /* Function bodies use their own scratch arena so that glue tables survive. */
   swasm_arena_t *module_arena = cm.scratch;
   cm.scratch = ok ? ir_arena_new() : NULL;
   if (ok && !cm.scratch) ok = cg_fail_oom(&cm);
-  for (uint32_t i = 0; ok && i < m->nfuncs - m->nimported_funcs; i++) {
+  for (uint32_t i = lo; ok && i < hi; i++) {
     ok = cg_build_function(&cm, i);
     ir_arena_reset(cm.scratch);
   }
-  ok = ok && cg_build_init(&cm);
+  ok = ok && (!glue || cg_build_init(&cm));
   if (cm.scratch) ir_arena_free(cm.scratch);
   cm.scratch = module_arena;
-  ok = ok && cg_build_desc(&cm);
+  ok = ok && (!glue || cg_build_desc(&cm));
 
   ok = ok && diag->status == SWASM_OK;
   LLVMDisposeBuilder(cm.b);
@@ -111,4 +138,15 @@ swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts
   }
   *out = cm.mod;
   return SWASM_OK;
+}
+
+swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                               LLVMContextRef ctx, LLVMModuleRef *out, swasm_diag_t *diag) {
+  return build(m, opts, NULL, ctx, out, diag);
+}
+
+swasm_status_t cg_build_part(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                             const cg_part_t *part, LLVMContextRef ctx, LLVMModuleRef *out,
+                             swasm_diag_t *diag) {
+  return build(m, opts, part, ctx, out, diag);
 }

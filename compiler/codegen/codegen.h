@@ -15,4 +15,18 @@ IR_HIDDEN swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_co
                                          LLVMContextRef ctx, LLVMModuleRef *out,
                                          swasm_diag_t *diag);
 
+/* One part of the module for parallel compilation: the bodies of the defined functions
+ * [lo, hi) (indices among the defined functions) and, when glue is set, the trampolines, host
+ * thunks, init function and descriptor. Every wasm function is a hidden global named
+ * swasm.f<index>[.<name>] in every part, declared where its body is elsewhere, so the parts'
+ * objects link into one. */
+typedef struct cg_part {
+  uint32_t lo, hi;
+  bool glue;
+} cg_part_t;
+
+IR_HIDDEN swasm_status_t cg_build_part(const swasm_module_t *m, const swasm_compile_opts_t *opts,
+                                       const cg_part_t *part, LLVMContextRef ctx,
+                                       LLVMModuleRef *out, swasm_diag_t *diag);
+
 #endif

@@ -13,6 +13,8 @@
 enum {
   CM_MAX_DEPTH = 64,          /* nested components, component/instance types */
   CM_MAX_TYPE_SIZE = 100000,  /* effective size of one type, as wasmparser counts it */
+  CM_MAX_TYPE_DEPTH = 1000,   /* types nested through type indices: bounds recursion */
+  CM_MAX_VALIDATION_BYTES = 512 << 20,  /* memory validation may use: bounds substitution */
   CM_MAX_FLAGS = 32,
   CM_MAX_FLAT_PARAMS = 16,
   CM_MAX_FLAT_RESULTS = 1
@@ -86,7 +88,7 @@ bool cm_utf8_valid(const uint8_t *s, size_t n);
 
 /* Grammar pieces (decode_types.c). */
 void cm_dec_valtype(cm_dec_t *d, swasm_cm_valtype_t *t);
-const swasm_cm_deftype_t *cm_dec_deftype(cm_dec_t *d, bool in_type_decl);
+const swasm_cm_deftype_t *cm_dec_deftype(cm_dec_t *d);
 const swasm_cm_coretype_t *cm_dec_coretype(cm_dec_t *d, bool in_module_type);
 void cm_dec_externdesc(cm_dec_t *d, swasm_cm_externdesc_t *e);
 void cm_dec_externname(cm_dec_t *d, swasm_cm_name_t *n);
@@ -178,6 +180,7 @@ typedef struct cm_val {
   const char *section;       /* for messages */
   uint32_t next_resource_id;
   uint32_t offset;           /* of the item being validated */
+  size_t allocated;          /* bytes, against CM_MAX_VALIDATION_BYTES */
   bool failed;
 } cm_val_t;
 
@@ -188,6 +191,8 @@ bool cm_fail(cm_val_t *v, swasm_status_t st, uint32_t offset, const char *fmt, .
 #endif
     ;
 void *cm_alloc(cm_val_t *v, size_t n, size_t size);   /* zeroed; NULL (and a LIMIT error) */
+/* Counts memory used outside cm_alloc (maps, arrays) against the limit; false when over. */
+bool cm_charge(cm_val_t *v, size_t bytes);
 char *cm_strdup(cm_val_t *v, const char *s);
 
 /* Scope helpers (validate.c). */
@@ -226,7 +231,7 @@ const swasm_cm_type_t *cm_named_copy(cm_val_t *v, const swasm_cm_type_t *t);
 /* Computes t->size from its parts; false (LIMIT error) when too large. */
 bool cm_finish_type(cm_val_t *v, swasm_cm_type_t *t);
 bool cm_contains_borrow(const swasm_cm_type_t *t);
-bool cm_contains_resource(const swasm_cm_type_t *t);
+bool cm_contains_resource(const swasm_cm_type_t *t);      /* free: not bound by t itself */
 bool cm_needs_memory(const swasm_cm_type_t *t);    /* strings or lists inside */
 
 /* Substitution of resources and type nodes. Nodes are rebuilt only where something changes;

@@ -113,7 +113,7 @@ void cm_dec_types(cm_dec_t *d, cm_build_t *b) {
   uint32_t n = cm_dec_count(d, 1);
   for (uint32_t i = 0; i < n; i++) {
     const swasm_cm_deftype_t **t = cm_build_push(d, &b->types, sizeof *t);
-    *t = cm_dec_deftype(d, false);
+    *t = cm_dec_deftype(d);
     cm_build_def(d, b, SWASM_CM_DEF_TYPE, b->types.n - 1);
   }
 }

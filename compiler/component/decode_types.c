@@ -144,8 +144,7 @@ static void value_type_body(cm_dec_t *d, swasm_cm_deftype_t *t) {
 }
 
 /* deftype: a defined value type, resource, function, component or instance type. */
-const swasm_cm_deftype_t *cm_dec_deftype(cm_dec_t *d, bool in_type_decl) {
-  (void)in_type_decl;
+const swasm_cm_deftype_t *cm_dec_deftype(cm_dec_t *d) {
   swasm_cm_deftype_t *t = cm_dec_alloc(d, 1, sizeof *t);
   t->offset = (uint32_t)d->r.pos;
   uint8_t b = cm_dec_byte(d);
@@ -181,7 +180,7 @@ static const swasm_cm_decl_t *decls(cm_dec_t *d, bool component, uint32_t *n) {
     uint8_t b = cm_dec_byte(d);
     switch (b) {
     case 0x00: x->kind = SWASM_CM_DECL_CORE_TYPE; x->coretype = cm_dec_coretype(d, false); break;
-    case 0x01: x->kind = SWASM_CM_DECL_TYPE; x->type = cm_dec_deftype(d, true); break;
+    case 0x01: x->kind = SWASM_CM_DECL_TYPE; x->type = cm_dec_deftype(d); break;
     case 0x02: x->kind = SWASM_CM_DECL_ALIAS; cm_dec_alias(d, &x->alias); break;
     case 0x03:
       if (!component) cm_dec_bad_byte(d, at, b, "component or instance type declaration");
@@ -338,6 +337,8 @@ const swasm_cm_coretype_t *cm_dec_coretype(cm_dec_t *d, bool in_module_type) {
     t->decls = ds;
   } else if (b == 0x4e) {
     cm_dec_fail(d, SWASM_UNSUPPORTED, t->offset, "core recursive type groups need the GC proposal");
+  } else if (b == 0x5f || b == 0x5e) {
+    cm_dec_fail(d, SWASM_UNSUPPORTED, t->offset, "core struct and array types need the GC proposal");
   } else {
     cm_dec_bad_byte(d, t->offset, b, in_module_type ? "type definition" : "core type");
   }

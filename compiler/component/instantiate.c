@@ -33,7 +33,7 @@ static bool bind_type(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const sw
 
 static bool bind(cm_val_t *v, cm_subst_t *s, const cm_map_t *vars, const swasm_cm_entity_t *e,
                  const swasm_cm_entity_t *a, bool nodes, bool *added, uint32_t depth) {
-  if (e->sort != a->sort || !e->type || !a->type || depth > CM_MAX_DEPTH) return true;
+  if (e->sort != a->sort || !e->type || !a->type || depth > CM_MAX_TYPE_DEPTH) return true;
   if (e->sort == SWASM_CM_TYPE) return bind_type(v, s, vars, e->type, a->type, nodes, added);
   if (e->sort != SWASM_CM_INSTANCE || a->type->kind != SWASM_CM_INSTANCETYPE) return true;
   for (uint32_t i = 0; i < e->type->nexports; i++) {

@@ -3,6 +3,7 @@
  * exports may be forgotten, imports may be fewer), and core extern and module type matching,
  * each failure explained with the path to the mismatch. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cm.h"
@@ -47,6 +48,21 @@ const char *cm_entity_sort_name(swasm_cm_sort_t s) {
 
 /* ---- value types ------------------------------------------------------------------------ */
 
+/* Pairs already found equal during one comparison. Types are DAGs: without this, comparing two
+ * copies of a type that reuses a part at every level would take time exponential in its depth.
+ * The cache is lossy (a slot is overwritten on collision), which only costs repeated work. */
+enum { CACHE_SLOTS = 1024 };
+typedef struct cache {
+  const swasm_cm_type_t *a[CACHE_SLOTS], *b[CACHE_SLOTS];
+} cache_t;
+
+static uint32_t slot_of(const swasm_cm_type_t *a, const swasm_cm_type_t *b) {
+  uint64_t x = (uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)b;
+  return (uint32_t)(x >> 32) & (CACHE_SLOTS - 1);
+}
+
+static bool sub_val(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err);
+
 static bool same_labels(const swasm_cm_type_t *a, const swasm_cm_type_t *b) {
   if (a->n != b->n) return false;
   for (uint32_t i = 0; i < a->n; i++)
@@ -54,19 +70,19 @@ static bool same_labels(const swasm_cm_type_t *a, const swasm_cm_type_t *b) {
   return true;
 }
 
-static bool sub_record(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+static bool sub_record(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
   if (a->n != b->n) return fail(err, "expected %u fields, found %u", b->n, a->n);
   for (uint32_t i = 0; i < a->n; i++) {
     if (strcmp(a->fields[i].name, b->fields[i].name) != 0)
       return fail(err, "expected field name `%s`, found `%s`", b->fields[i].name,
                   a->fields[i].name);
-    if (!cm_sub_valtype(a->fields[i].type, b->fields[i].type, err))
+    if (!sub_val(c, a->fields[i].type, b->fields[i].type, err))
       return wrap(err, "type mismatch in record field `%s`", b->fields[i].name);
   }
   return true;
 }
 
-static bool sub_variant(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+static bool sub_variant(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
   if (a->n != b->n) return fail(err, "expected %u cases, found %u", b->n, a->n);
   for (uint32_t i = 0; i < a->n; i++) {
     const swasm_cm_tfield_t *ca = &a->fields[i], *cb = &b->fields[i];
@@ -75,16 +91,16 @@ static bool sub_variant(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char
     if (cb->type && !ca->type)
       return fail(err, "expected case `%s` to have a type, found none", cb->name);
     if (!cb->type && ca->type) return fail(err, "expected case `%s` to have no type", cb->name);
-    if (cb->type && !cm_sub_valtype(ca->type, cb->type, err))
+    if (cb->type && !sub_val(c, ca->type, cb->type, err))
       return wrap(err, "type mismatch in variant case `%s`", cb->name);
   }
   return true;
 }
 
-static bool sub_tuple(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+static bool sub_tuple(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
   if (a->n != b->n) return fail(err, "expected %u types, found %u", b->n, a->n);
   for (uint32_t i = 0; i < a->n; i++) {
-    if (!cm_sub_valtype(a->fields[i].type, b->fields[i].type, err)) {
+    if (!sub_val(c, a->fields[i].type, b->fields[i].type, err)) {
       char idx[16];
       snprintf(idx, sizeof idx, "%u", i);
       return wrap(err, "type mismatch in tuple field %s", idx);
@@ -93,11 +109,11 @@ static bool sub_tuple(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *
   return true;
 }
 
-static bool sub_optional(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err,
+static bool sub_optional(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err,
                          const char *what) {
   if (b && !a) return fail(err, "expected %s type, but found none", what);
   if (!b && a) return fail(err, "expected %s type to not be present", what);
-  if (b && !cm_sub_valtype(a, b, err)) return wrap(err, "type mismatch in %s variant", what);
+  if (b && !sub_val(c, a, b, err)) return wrap(err, "type mismatch in %s variant", what);
   return true;
 }
 
@@ -108,43 +124,45 @@ static bool sub_handle(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char 
   return true;
 }
 
-static bool sub_elem(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err,
+static bool sub_elem(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err,
                      const char *what) {
   if (!a || !b) {
     if (a != b) return fail(err, "type mismatch in %s element", what);
     return true;
   }
-  if (!cm_sub_valtype(a, b, err)) return wrap(err, "type mismatch in %s", what);
+  if (!sub_val(c, a, b, err)) return wrap(err, "type mismatch in %s", what);
   return true;
 }
 
-static bool sub_defined(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+static bool sub_defined(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
   switch (b->kind) {
-  case SWASM_CM_RECORD: return sub_record(a, b, err);
-  case SWASM_CM_VARIANT: return sub_variant(a, b, err);
-  case SWASM_CM_TUPLE: return sub_tuple(a, b, err);
+  case SWASM_CM_RECORD: return sub_record(c, a, b, err);
+  case SWASM_CM_VARIANT: return sub_variant(c, a, b, err);
+  case SWASM_CM_TUPLE: return sub_tuple(c, a, b, err);
   case SWASM_CM_FLAGS: return same_labels(a, b) || fail(err, "mismatch in flags elements");
   case SWASM_CM_ENUM: return same_labels(a, b) || fail(err, "mismatch in enum elements");
-  case SWASM_CM_LIST: return sub_elem(a->a, b->a, err, "list");
-  case SWASM_CM_OPTION: return sub_elem(a->a, b->a, err, "option");
+  case SWASM_CM_LIST: return sub_elem(c, a->a, b->a, err, "list");
+  case SWASM_CM_OPTION: return sub_elem(c, a->a, b->a, err, "option");
   case SWASM_CM_FIXED_LIST:
     if (a->length != b->length)
       return fail(err, "expected list of %u elements, found %u", b->length, a->length);
-    return sub_elem(a->a, b->a, err, "list");
+    return sub_elem(c, a->a, b->a, err, "list");
   case SWASM_CM_RESULT:
-    return sub_optional(a->a, b->a, err, "ok") && sub_optional(a->b, b->b, err, "err");
+    return sub_optional(c, a->a, b->a, err, "ok") && sub_optional(c, a->b, b->b, err, "err");
   case SWASM_CM_OWN: case SWASM_CM_BORROW: return sub_handle(a, b, err);
-  case SWASM_CM_STREAM: return sub_elem(a->a, b->a, err, "stream");
-  case SWASM_CM_FUTURE: return sub_elem(a->a, b->a, err, "future");
+  case SWASM_CM_STREAM: return sub_elem(c, a->a, b->a, err, "stream");
+  case SWASM_CM_FUTURE: return sub_elem(c, a->a, b->a, err, "future");
   case SWASM_CM_MAP:
-    return sub_elem(a->a, b->a, err, "map key") && sub_elem(a->b, b->b, err, "map value");
+    return sub_elem(c, a->a, b->a, err, "map key") && sub_elem(c, a->b, b->b, err, "map value");
   default: return fail(err, "unexpected type kind");
   }
 }
 
 /* Value types match structurally; primitive nodes are shared, so equal pointers are common. */
-bool cm_sub_valtype(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+static bool sub_val(cache_t *c, const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
   if (a == b) return true;
+  uint32_t slot = slot_of(a, b);
+  if (c->a[slot] == a && c->b[slot] == b) return true;
   bool pa = cm_is_prim(a->kind), pb = cm_is_prim(b->kind);
   if (pa && pb) {
     if (a->kind == b->kind) return true;
@@ -160,7 +178,18 @@ bool cm_sub_valtype(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *er
       return sub_handle(a, b, err);
     return fail(err, "expected %s, found %s", cm_kind_name(b->kind), cm_kind_name(a->kind));
   }
-  return sub_defined(a, b, err);
+  if (!sub_defined(c, a, b, err)) return false;
+  c->a[slot] = a;
+  c->b[slot] = b;
+  return true;
+}
+
+bool cm_sub_valtype(const swasm_cm_type_t *a, const swasm_cm_type_t *b, char *err) {
+  cache_t *c = calloc(1, sizeof *c);
+  if (!c) return fail(err, "out of memory");
+  bool ok = sub_val(c, a, b, err);
+  free(c);
+  return ok;
 }
 
 /* ---- functions, instances, components --------------------------------------------------- */

@@ -7,7 +7,7 @@
 
 /* ---- primitives ------------------------------------------------------------------------- */
 
-#define PRIM(code) {.kind = (code), .size = 1}
+#define PRIM(code) {.kind = (code), .size = 1, .depth = 1}
 static const swasm_cm_type_t prims[] = {
   PRIM(SWASM_CM_STRING), PRIM(SWASM_CM_CHAR), PRIM(SWASM_CM_F64), PRIM(SWASM_CM_F32),
   PRIM(SWASM_CM_U64), PRIM(SWASM_CM_S64), PRIM(SWASM_CM_U32), PRIM(SWASM_CM_S32),
@@ -95,6 +95,7 @@ const swasm_cm_type_t *cm_resource_type(cm_val_t *v, const swasm_cm_resource_t *
   if (!t) return NULL;
   t->resource = r;
   t->size = 1;
+  t->depth = 1;
   return t;
 }
 
@@ -116,18 +117,34 @@ static uint32_t entity_size(const swasm_cm_entity_t *e) {
   return 1;
 }
 
+static uint32_t max_depth(uint32_t d, const swasm_cm_type_t *t) {
+  return t && t->depth > d ? t->depth : d;
+}
+
 bool cm_finish_type(cm_val_t *v, swasm_cm_type_t *t) {
-  uint32_t size = 1;
-  for (uint32_t i = 0; i < t->n; i++)
+  uint32_t size = 1, depth = 0;
+  for (uint32_t i = 0; i < t->n; i++) {
     size = add_size(size, t->fields[i].type ? t->fields[i].type->size : 1);
+    depth = max_depth(depth, t->fields[i].type);
+  }
   if (t->a) size = add_size(size, t->a->size);
   if (t->b) size = add_size(size, t->b->size);
-  for (uint32_t i = 0; i < t->nimports; i++) size = add_size(size, entity_size(&t->imports[i]));
-  for (uint32_t i = 0; i < t->nexports; i++) size = add_size(size, entity_size(&t->exports[i]));
+  depth = max_depth(max_depth(depth, t->a), t->b);
+  for (uint32_t i = 0; i < t->nimports; i++) {
+    size = add_size(size, entity_size(&t->imports[i]));
+    depth = max_depth(depth, t->imports[i].type);
+  }
+  for (uint32_t i = 0; i < t->nexports; i++) {
+    size = add_size(size, entity_size(&t->exports[i]));
+    depth = max_depth(depth, t->exports[i].type);
+  }
   t->size = size;
+  t->depth = depth + 1;
   if (size > CM_MAX_TYPE_SIZE)
     return cm_fail(v, SWASM_LIMIT, v->offset, "effective type size exceeds the limit of %d",
                    CM_MAX_TYPE_SIZE);
+  if (t->depth > CM_MAX_TYPE_DEPTH)
+    return cm_fail(v, SWASM_LIMIT, v->offset, "types nested deeper than %d", CM_MAX_TYPE_DEPTH);
   return true;
 }
 
@@ -146,9 +163,6 @@ static bool any_part(const swasm_cm_type_t *t, bool (*pred)(const swasm_cm_type_
 }
 
 static bool is_borrow(const swasm_cm_type_t *t) { return t->kind == SWASM_CM_BORROW; }
-static bool is_handle(const swasm_cm_type_t *t) {
-  return t->kind == SWASM_CM_OWN || t->kind == SWASM_CM_BORROW || t->kind == SWASM_CM_RESOURCE;
-}
 static bool is_memory_type(const swasm_cm_type_t *t) {
   return t->kind == SWASM_CM_STRING || t->kind == SWASM_CM_LIST || t->kind == SWASM_CM_MAP;
 }
@@ -156,17 +170,41 @@ static bool is_memory_type(const swasm_cm_type_t *t) {
 bool cm_contains_borrow(const swasm_cm_type_t *t) { return any_part(t, is_borrow); }
 bool cm_needs_memory(const swasm_cm_type_t *t) { return any_part(t, is_memory_type); }
 
-/* Resources anywhere, also inside component and instance types (for outer aliases). */
-bool cm_contains_resource(const swasm_cm_type_t *t) {
-  if (!t) return false;
-  if (any_part(t, is_handle)) return true;
-  const swasm_cm_entity_t *lists[2] = {t->imports, t->exports};
-  uint32_t counts[2] = {t->nimports, t->nexports};
-  for (int l = 0; l < 2; l++)
-    for (uint32_t i = 0; i < counts[l]; i++)
-      if (cm_contains_resource(lists[l][i].type)) return true;
-  return t->nresources > 0;
+/* Resources a type mentions that it does not bind itself (component and instance types bind
+ * their abstract resources): what may not cross a component boundary in an outer alias. */
+typedef struct binders {
+  const struct binders *up;
+  const swasm_cm_type_t *t;
+} binders_t;
+
+static bool bound(const binders_t *b, const swasm_cm_resource_t *r) {
+  for (; b; b = b->up)
+    for (uint32_t i = 0; i < b->t->nresources; i++)
+      if (b->t->resources[i] == r) return true;
+  return false;
 }
+
+static bool free_resource(const swasm_cm_type_t *t, const binders_t *b, uint32_t depth) {
+  if (!t || cm_is_prim(t->kind) || depth > CM_MAX_TYPE_DEPTH + 1) return false;
+  switch (t->kind) {
+  case SWASM_CM_RESOURCE: return !bound(b, t->resource);
+  case SWASM_CM_OWN: case SWASM_CM_BORROW: return free_resource(t->a, b, depth + 1);
+  case SWASM_CM_COMPONENTTYPE: case SWASM_CM_INSTANCETYPE: {
+    binders_t inner = {b, t};
+    for (uint32_t i = 0; i < t->nimports; i++)
+      if (free_resource(t->imports[i].type, &inner, depth + 1)) return true;
+    for (uint32_t i = 0; i < t->nexports; i++)
+      if (free_resource(t->exports[i].type, &inner, depth + 1)) return true;
+    return false;
+  }
+  default:
+    for (uint32_t i = 0; i < t->n; i++)
+      if (free_resource(t->fields[i].type, b, depth + 1)) return true;
+    return free_resource(t->a, b, depth + 1) || free_resource(t->b, b, depth + 1);
+  }
+}
+
+bool cm_contains_resource(const swasm_cm_type_t *t) { return free_resource(t, NULL, 0); }
 
 /* ---- substitution ----------------------------------------------------------------------- */
 
@@ -221,6 +259,7 @@ static const swasm_cm_type_t *subst(cm_val_t *v, cm_subst_t *s, const swasm_cm_t
   if (m) return m;
   m = cm_map_get(&s->memo, t);
   if (m) return m;
+  if (!cm_charge(v, 2 * 2 * sizeof(void *))) return NULL;  /* the memo entry, at half load */
   const swasm_cm_type_t *result = t;
   if (t->kind == SWASM_CM_RESOURCE) {
     result = subst_resource(v, s, t);

@@ -22,10 +22,22 @@ bool cm_fail(cm_val_t *v, swasm_status_t st, uint32_t offset, const char *fmt, .
   return false;
 }
 
+/* Validation allocates as it goes (substitution copies types at every instantiation), so the
+ * total is bounded: a small hostile component must not exhaust memory. */
+bool cm_charge(cm_val_t *v, size_t bytes) {
+  if (bytes > CM_MAX_VALIDATION_BYTES - v->allocated)
+    return cm_fail(v, SWASM_LIMIT, v->offset, "validating the component needs more than %d MiB: "
+                   "too complex", CM_MAX_VALIDATION_BYTES >> 20);
+  v->allocated += bytes;
+  return true;
+}
+
 void *cm_alloc(cm_val_t *v, size_t n, size_t size) {
   void *p = NULL;
   size_t bytes = n * size;
-  if (!size || n <= SIZE_MAX / size) p = ir_arena_alloc(v->arena, bytes ? bytes : 1);
+  if (size && n > SIZE_MAX / size) bytes = SIZE_MAX;
+  if (!cm_charge(v, bytes)) return NULL;
+  p = ir_arena_alloc(v->arena, bytes ? bytes : 1);
   if (!p) cm_fail(v, SWASM_LIMIT, v->offset, "out of memory");
   return p;
 }

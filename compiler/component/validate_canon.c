@@ -179,6 +179,9 @@ static bool lift(cm_scope_t *s, swasm_cm_canon_t *cn) {
   if (ft->kind != SWASM_CM_FUNCTYPE)
     return cm_fail(v, SWASM_INVALID, cn->offset, "type index %u is not a function type", cn->type);
   const swasm_cm_canonopts_t *o = &cn->opts;
+  if (o->async && !ft->async)
+    return cm_fail(v, SWASM_INVALID, cn->offset, "the `async` canonical option requires an async "
+                   "function type");
   flat_t p = {0}, r = {0};
   flatten_params(ft, &p);
   if (ft->a) flatten(ft->a, &r, 0);
@@ -234,6 +237,9 @@ static bool lower(cm_scope_t *s, swasm_cm_canon_t *cn) {
   if (o->has_callback)
     return cm_fail(v, SWASM_INVALID, cn->offset, "canonical option `callback` cannot be specified "
                    "for lowerings");
+  if (o->async && !ft->async)
+    return cm_fail(v, SWASM_INVALID, cn->offset, "the `async` canonical option requires an async "
+                   "function type");
   flat_t p = {0}, r = {0};
   flatten_params(ft, &p);
   if (ft->a) flatten(ft->a, &r, 0);
@@ -283,14 +289,17 @@ static bool resource_builtin(cm_scope_t *s, const swasm_cm_canon_t *cn) {
   return push_core(s, 1, 1, SWASM_I32);
 }
 
-/* stream.* and future.* name a stream or future type. */
+/* stream.* and future.* name a stream or future type; reading and writing elements needs a
+ * memory when there are elements. */
 static bool async_type(cm_scope_t *s, const swasm_cm_canon_t *cn, uint8_t kind) {
   const swasm_cm_type_t *t = cm_get_type(s, cn->type);
   if (!t) return false;
   if (t->kind != kind)
     return cm_fail(s->v, SWASM_INVALID, cn->offset, "type index %u is not a %s type", cn->type,
                    cm_kind_name(kind));
-  return true;
+  bool rw = cn->kind == SWASM_CANON_STREAM_READ || cn->kind == SWASM_CANON_STREAM_WRITE ||
+            cn->kind == SWASM_CANON_FUTURE_READ || cn->kind == SWASM_CANON_FUTURE_WRITE;
+  return !rw || memory_opt(s, &cn->opts, t->a != NULL);
 }
 
 static bool task_return(cm_scope_t *s, const swasm_cm_canon_t *cn) {
@@ -343,11 +352,9 @@ static bool other_builtin(cm_scope_t *s, const swasm_cm_canon_t *cn) {
   case SWASM_CANON_STREAM_NEW: return async_type(s, cn, SWASM_CM_STREAM) && push_core(s, 0, 1, SWASM_I64);
   case SWASM_CANON_FUTURE_NEW: return async_type(s, cn, SWASM_CM_FUTURE) && push_core(s, 0, 1, SWASM_I64);
   case SWASM_CANON_STREAM_READ: case SWASM_CANON_STREAM_WRITE:
-    return async_type(s, cn, SWASM_CM_STREAM) && memory_opt(s, &cn->opts, true) &&
-           push_core(s, 3, 1, SWASM_I32);
+    return async_type(s, cn, SWASM_CM_STREAM) && push_core(s, 3, 1, SWASM_I32);
   case SWASM_CANON_FUTURE_READ: case SWASM_CANON_FUTURE_WRITE:
-    return async_type(s, cn, SWASM_CM_FUTURE) && memory_opt(s, &cn->opts, true) &&
-           push_core(s, 2, 1, SWASM_I32);
+    return async_type(s, cn, SWASM_CM_FUTURE) && push_core(s, 2, 1, SWASM_I32);
   case SWASM_CANON_STREAM_CANCEL_READ: case SWASM_CANON_STREAM_CANCEL_WRITE:
     return async_type(s, cn, SWASM_CM_STREAM) && push_core(s, 1, 1, SWASM_I32);
   case SWASM_CANON_FUTURE_CANCEL_READ: case SWASM_CANON_FUTURE_CANCEL_WRITE:

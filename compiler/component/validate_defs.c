@@ -83,7 +83,7 @@ static bool register_named(cm_scope_t *s, const swasm_cm_entity_t *e, bool is_im
       return cm_fail(s->v, SWASM_LIMIT, s->v->offset, "out of memory");
     return true;
   case SWASM_CM_INSTANCE:
-    if (depth > CM_MAX_DEPTH) return false;
+    if (depth > CM_MAX_TYPE_DEPTH) return false;
     for (uint32_t i = 0; i < e->type->nexports; i++)
       if (!register_named(s, &e->type->exports[i], is_import, depth + 1)) return false;
     return true;
@@ -143,7 +143,8 @@ bool cm_val_import(cm_scope_t *s, swasm_cm_import_t *im) {
 }
 
 /* An export's type: the item's own, or the ascribed one if the item's is a subtype of it. A
- * type export names its type anew: the new index is a distinct type node. */
+ * type export names its type anew: the new index is a distinct type node. Abstract resources
+ * in an ascribed type stand for the item's in the check, and stay abstract in the export. */
 static bool export_entity(cm_scope_t *s, const swasm_cm_export_t *ex, swasm_cm_entity_t *e) {
   cm_val_t *v = s->v;
   swasm_cm_entity_t actual;
@@ -153,16 +154,19 @@ static bool export_entity(cm_scope_t *s, const swasm_cm_export_t *ex, swasm_cm_e
     if (e->sort == SWASM_CM_TYPE && !(e->type = cm_named_copy(v, e->type))) return false;
     return true;
   }
+  uint32_t fresh = s->defined_resources.n;
   if (!cm_val_externdesc(s, &ex->desc, false, e)) return false;
+  cm_map_t vars = {0};
+  for (uint32_t i = fresh; i < s->defined_resources.n; i++)
+    if (!cm_set_add(v->arena, &vars, &CM_VEC_AT(s->defined_resources, cm_resource_t *, i)->pub))
+      return cm_fail(v, SWASM_LIMIT, v->offset, "out of memory");
+  cm_subst_t subst;
+  memset(&subst, 0, sizeof subst);
+  swasm_cm_entity_t expected;
+  if (!cm_bind(v, &subst, &vars, e, &actual, false) || !cm_subst_entity(v, &subst, e, &expected))
+    return false;
   char err[CM_ERRLEN];
-  bool ok;
-  /* (sub resource) ascribes any resource, hiding which one it is. */
-  if (e->sort == SWASM_CM_TYPE && ex->desc.sub_resource && actual.sort == SWASM_CM_TYPE)
-    ok = actual.type->kind == SWASM_CM_RESOURCE ||
-         (snprintf(err, sizeof err, "expected resource, found %s", cm_kind_name(actual.type->kind)), false);
-  else
-    ok = cm_sub_entity(v, &actual, e, err);
-  if (!ok)
+  if (!cm_sub_entity(v, &actual, &expected, err))
     return cm_fail(v, SWASM_INVALID, v->offset, "ascribed type of export is not compatible with "
                    "item's type: %s", err);
   return true;
@@ -204,7 +208,8 @@ static bool instantiate(cm_scope_t *s, const swasm_cm_instance_t *in) {
   return it && cm_push(s, SWASM_CM_INSTANCE, &it, sizeof it);
 }
 
-/* A bag of exports: names and annotations are checked, visibility is not (nothing leaves). */
+/* A bag of exports: names and annotations are checked, visibility is not (nothing leaves
+ * until the instance itself is exported). */
 static bool bag(cm_scope_t *s, const swasm_cm_instance_t *in) {
   cm_val_t *v = s->v;
   cm_names_t names;
@@ -216,7 +221,11 @@ static bool bag(cm_scope_t *s, const swasm_cm_instance_t *in) {
     const swasm_cm_export_t *ex = &in->exports[i];
     v->offset = ex->offset;
     if (!cm_entity_of(s, ex->item, &es[i])) return false;
-    if (es[i].sort == SWASM_CM_TYPE && !(es[i].type = cm_named_copy(v, es[i].type))) return false;
+    /* A bag re-exports types as they are, except that each resource export is a new name for
+     * its resource (what [constructor]/[method] names resolve against). */
+    if (es[i].sort == SWASM_CM_TYPE && es[i].type->kind == SWASM_CM_RESOURCE &&
+        !(es[i].type = cm_named_copy(v, es[i].type)))
+      return false;
     swasm_cm_name_t name = ex->name;
     if (!add_name(s, &names, &name, &es[i], false, "export")) return false;
     es[i].name = ex->name.name;
@@ -257,11 +266,15 @@ static bool core_export_alias(cm_scope_t *s, const swasm_cm_alias_t *a) {
   if (s->kind != CM_SCOPE_COMPONENT)
     return cm_fail(v, SWASM_INVALID, a->offset, "aliases in component and instance types may only "
                    "refer to types or instances");
+  if (a->sort > SWASM_CM_CORE_TAG)
+    return cm_fail(v, SWASM_INVALID, a->offset, "a core export alias cannot define a %s",
+                   swasm_cm_sort_name(a->sort));
   const swasm_cm_moduletype_t **it = cm_get_entry(s, SWASM_CM_CORE_INSTANCE, a->instance, sizeof *it);
   if (!it) return false;
   for (uint32_t i = 0; i < (*it)->nexports; i++) {
     const swasm_cm_coreentity_t *e = &(*it)->exports[i];
     if (strcmp(e->name, a->name) != 0) continue;
+    /* Core sorts are numbered as core extern kinds; "core " is dropped for the message. */
     if ((unsigned)e->desc.kind != (unsigned)a->sort)
       return cm_fail(v, SWASM_INVALID, a->offset, "export `%s` for core instance %u is not a %s",
                      a->name, a->instance, swasm_cm_sort_name(a->sort) + 5);

@@ -70,6 +70,7 @@ typedef struct wit {
   cm_map_t resources;        /* resource -> tname_t */
   int cur;                   /* interface being printed, -1 the world */
   cm_map_t uses;             /* per interface print: tname_t * needed from elsewhere */
+  cm_map_t emitted;          /* ...and those its items already `use` */
   bool oom;
 } wit_t;
 
@@ -183,11 +184,15 @@ static void type_ref(wit_t *w, out_t *o, const swasm_cm_type_t *t) {
     put(o, "_");
     return;
   }
-  if (cm_is_prim(t->kind)) {
+  if (t == cm_prim(t->kind)) {
     put(o, "%s", cm_kind_name(t->kind));
     return;
   }
   const tname_t *tn = lookup(w, t);
+  if (!tn && cm_is_prim(t->kind)) {
+    put(o, "%s", cm_kind_name(t->kind));
+    return;
+  }
   if (tn && t->kind != SWASM_CM_OWN && t->kind != SWASM_CM_BORROW) {
     type_name(w, o, tn);
     return;
@@ -221,7 +226,7 @@ static void type_ref(wit_t *w, out_t *o, const swasm_cm_type_t *t) {
     else put(o, "%s", cm_kind_name(t->kind));
     break;
   case SWASM_CM_RESOURCE: put(o, "resource-%u", t->resource->id); break;
-  default: put(o, "%s-%p /* unnamed */", cm_kind_name(t->kind), (const void *)t); break;
+  default: put(o, "%s /* without a name here */", cm_kind_name(t->kind)); break;
   }
 }
 
@@ -354,15 +359,18 @@ static void type_def(wit_t *w, out_t *o, const swasm_cm_entity_t *e, const swasm
 
 /* A type export that names a type defined in another interface becomes a `use`. */
 static const tname_t *foreign_origin(wit_t *w, const swasm_cm_type_t *t, int self) {
-  for (const swasm_cm_type_t *n = t->origin; n; n = n->origin) {
-    const tname_t *tn = cm_map_get(&w->nodes, n);
-    if (tn && tn->iface != self) return tn;
-  }
+  /* A resource is used from where it was first named; other types from the interface that
+   * defines them, the end of the chain of names. */
   if (t->kind == SWASM_CM_RESOURCE) {
     const tname_t *tn = cm_map_get(&w->resources, t->resource);
-    if (tn && tn->iface != self && tn->iface >= 0) return tn;
+    return tn && tn->iface != self && tn->iface >= 0 ? tn : NULL;
   }
-  return NULL;
+  const tname_t *found = NULL;
+  for (const swasm_cm_type_t *n = t->origin; n; n = n->origin) {
+    const tname_t *tn = cm_map_get(&w->nodes, n);
+    if (tn && tn->iface != self) found = tn;
+  }
+  return found;
 }
 
 static void use_path(wit_t *w, out_t *o, int from, int target) {
@@ -386,6 +394,7 @@ static void items(wit_t *w, out_t *o, const swasm_cm_entity_t *es, uint32_t n, c
     case SWASM_CM_TYPE: {
       const tname_t *from = foreign_origin(w, e->type, w->cur);
       if (from && from->iface >= 0) {
+        if (!cm_map_put(w->arena, &w->emitted, from, from)) w->oom = true;
         put(o, "%suse ", indent);
         use_path(w, o, w->cur, from->iface);
         put(o, ".{");
@@ -423,22 +432,17 @@ static void items(wit_t *w, out_t *o, const swasm_cm_entity_t *es, uint32_t n, c
   }
 }
 
+static void print_uses(wit_t *w, out_t *o, int from, const char *indent);
+
 /* The body is printed first so that the `use`s it needs are known, then put in front. */
 static void interface_body(wit_t *w, out_t *o, int idx, const char *indent) {
   out_t body = {0};
   w->cur = idx;
   memset(&w->uses, 0, sizeof w->uses);
+  memset(&w->emitted, 0, sizeof w->emitted);
   const swasm_cm_type_t *t = w->ifaces[idx].type;
   items(w, &body, t->exports, t->nexports, indent, "");
-  for (uint32_t i = 0; i < w->uses.cap; i++) {
-    const tname_t *tn = w->uses.keys[i];
-    if (!tn) continue;
-    put(o, "%suse ", indent);
-    use_path(w, o, idx, tn->iface);
-    put(o, ".{");
-    ident(o, tn->name);
-    put(o, "};\n");
-  }
+  print_uses(w, o, idx, indent);
   if (body.data) put(o, "%s", body.data);
   if (body.oom) o->oom = true;
   free(body.data);
@@ -458,20 +462,46 @@ static void world_interface(wit_t *w, out_t *o, const swasm_cm_entity_t *e, cons
     put(o, "  %s", kw);
     ident(o, f->name);
     put(o, ": interface {\n");
+    cm_map_t uses = w->uses, emitted = w->emitted;  /* the world's, while it is printed */
     interface_body(w, o, (int)k, "    ");
+    w->uses = uses;
+    w->emitted = emitted;
     w->cur = -1;
     put(o, "  }\n");
     return;
   }
 }
 
+static void print_uses(wit_t *w, out_t *o, int from, const char *indent) {
+  for (uint32_t i = 0; i < w->uses.cap; i++) {
+    const tname_t *tn = w->uses.keys[i];
+    if (!tn || cm_map_get(&w->emitted, tn)) continue;
+    put(o, "%suse ", indent);
+    use_path(w, o, from, tn->iface);
+    put(o, ".{");
+    ident(o, tn->name);
+    put(o, "};\n");
+  }
+}
+
+/* World items may use types of the interfaces it imports: those `use`s go first. */
 static void world(wit_t *w, out_t *o, const char *name) {
+  out_t body = {0};
+  w->cur = -1;
+  memset(&w->uses, 0, sizeof w->uses);
+  memset(&w->emitted, 0, sizeof w->emitted);
+  items(w, &body, w->ct->imports, w->ct->nimports, "  ", "import ");
+  items(w, &body, w->ct->exports, w->ct->nexports, "  ", "export ");
+  cm_map_t uses = w->uses, emitted = w->emitted;
   put(o, "package root:component;\n\nworld ");
   ident(o, name);
   put(o, " {\n");
-  w->cur = -1;
-  items(w, o, w->ct->imports, w->ct->nimports, "  ", "import ");
-  items(w, o, w->ct->exports, w->ct->nexports, "  ", "export ");
+  w->uses = uses;
+  w->emitted = emitted;
+  print_uses(w, o, -1, "  ");
+  if (body.data) put(o, "%s", body.data);
+  if (body.oom) o->oom = true;
+  free(body.data);
   put(o, "}\n");
 }
 

@@ -135,17 +135,32 @@ static swasm_status_t emit(LLVMModuleRef mod, LLVMTargetMachineRef tm, swasm_emi
   return st;
 }
 
-/* Gives codegen's module its target, data layout and identity, and checks it. */
-static swasm_status_t finish_module(LLVMModuleRef mod, const swasm_module_t *m,
-                                    const swasm_compile_opts_t *opts, const tgt_spec_t *spec,
-                                    LLVMTargetMachineRef tm, swasm_diag_t *diag) {
+/* The x86-64 levels (x86-64-v2, the default, and v3, v4) are instruction sets, not machines:
+ * like clang, tune for a generic modern x86 rather than for the Sandy Bridge or Haswell models
+ * LLVM attaches to them, whose tuning (shld for rotates, for one) is slow elsewhere. Named
+ * CPUs and -mcpu=native keep their own tuning. */
+static void set_tuning(LLVMModuleRef mod, const tgt_spec_t *spec) {
+  if (!spec->x86 || strncmp(spec->cpu, "x86-64", 6) != 0) return;
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+    if (!LLVMIsDeclaration(f)) LLVMAddTargetDependentFunctionAttr(f, "tune-cpu", "generic");
+}
+
+/* Gives codegen's module its target, data layout and tuning, stamps the descriptor's identity
+ * when the module holds it, and checks the module. */
+swasm_status_t tgt_finish_module(LLVMModuleRef mod, const swasm_module_t *m,
+                                 const swasm_compile_opts_t *opts, const tgt_spec_t *spec,
+                                 LLVMTargetMachineRef tm, bool desc, swasm_diag_t *diag) {
   LLVMSetTarget(mod, spec->triple);
   LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
   LLVMSetModuleDataLayout(mod, dl);
   LLVMDisposeTargetData(dl);
-  uint8_t hash[32];
-  tgt_hash(m, opts, spec, hash);
-  swasm_status_t st = stamp_descriptor(mod, hash, spec->required, diag);
+  set_tuning(mod, spec);
+  swasm_status_t st = SWASM_OK;
+  if (desc) {
+    uint8_t hash[32];
+    tgt_hash(m, opts, spec, hash);
+    st = stamp_descriptor(mod, hash, spec->required, diag);
+  }
   return st == SWASM_OK ? verify(mod, diag) : st;
 }
 
@@ -160,10 +175,12 @@ static unsigned shard_count(const swasm_module_t *m, const swasm_compile_opts_t 
   return n;
 }
 
-/* Codegen through emission for one module, once the target is known. */
+/* Codegen through emission, once the target is known: big modules in parallel parts. */
 static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                                    const tgt_spec_t *spec, LLVMTargetMachineRef tm,
                                    swasm_buf_t *out, swasm_diag_t *diag) {
+  unsigned nshards = shard_count(m, opts, spec);
+  if (nshards > 1) return tgt_compile_shards(m, nshards, opts, spec, out, diag);
   swasm_compile_opts_t cg_opts = *opts;
   cg_opts.triple = spec->triple;
   cg_opts.cpu = spec->cpu;
@@ -171,15 +188,10 @@ static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_
   LLVMModuleRef mod = NULL;
   swasm_status_t st = cg_build_module(m, &cg_opts, ctx, &mod, diag);
   if (st == SWASM_OK && !mod) st = tgt_fail(diag, SWASM_INTERNAL, "codegen built no module");
-  if (st == SWASM_OK) st = finish_module(mod, m, opts, spec, tm, diag);
-  unsigned nshards = st == SWASM_OK ? shard_count(m, opts, spec) : 1;
-  if (st == SWASM_OK && nshards > 1) {
-    st = tgt_compile_shards(mod, nshards, opts, spec, out, diag);
-  } else {
-    if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
-      st = tgt_optimise(mod, tm, opts->opt_level, diag);
-    if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
-  }
+  if (st == SWASM_OK) st = tgt_finish_module(mod, m, opts, spec, tm, true, diag);
+  if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
+    st = tgt_optimise(mod, tm, opts->opt_level, diag);
+  if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   return st;

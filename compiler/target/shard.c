@@ -1,12 +1,14 @@
-/* shard.c - parallel compilation: the verified module is cut into shards of whole functions,
- * each shard is optimised and emitted by its own thread in its own LLVMContext, and the shards'
- * objects are joined into one relocatable object by the linker (ld -r).
+/* shard.c - parallel compilation: a big module's functions are cut into shards of whole
+ * functions, each shard is generated, optimised and emitted by its own thread in its own
+ * LLVMContext, and the shards' objects are joined into one relocatable object by the linker
+ * (ld -r).
  *
- * Codegen builds one module; the shards are copies of it made through bitcode, each keeping
- * the bodies of its own functions and declarations of the rest. Symbols that were local become
- * hidden globals so shards can call each other; nothing new is exported from the library. The
- * shard count depends on the module's size only, so the object is the same on every machine
- * and for every thread count.
+ * Codegen builds each shard directly (cg_build_part): the bodies of its functions, declarations
+ * of the others, and in shard 0 the glue and the descriptor. No thread reads or copies the
+ * whole module's IR, so the work stays linear in the module's size however many shards there
+ * are. Functions are hidden globals shared by the shards; nothing new is exported from the
+ * library. The shard count depends on the module's size only, so the object is the same on
+ * every machine and for every thread count.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,163 +17,51 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <llvm-c/BitReader.h>
-#include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 
+#include "../codegen/codegen.h"
 #include "target.h"
 
-#define SHARD_CODE_BYTES 32768u   /* wasm code per shard: each shard re-reads the whole module */
+#define SHARD_CODE_BYTES 32768u   /* wasm code per shard */
 #define MAX_SHARDS 16u
+
+static uint64_t code_bytes(const swasm_module_t *m, uint32_t defined) {
+  const swasm_funcdef_t *f = &m->funcs[m->nimported_funcs + defined];
+  return f->body_end - f->body_offset;
+}
 
 unsigned tgt_shard_count(const swasm_module_t *m) {
   uint64_t code = 0;
-  for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
-    code += m->funcs[i].body_end - m->funcs[i].body_offset;
+  for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++) code += code_bytes(m, i);
   uint64_t n = code / SHARD_CODE_BYTES;
   return n < 1 ? 1 : n > MAX_SHARDS ? MAX_SHARDS : (unsigned)n;
 }
 
-static bool is_local(LLVMValueRef g) {
-  LLVMLinkage l = LLVMGetLinkage(g);
-  return l == LLVMInternalLinkage || l == LLVMPrivateLinkage;
-}
-
-/* Local definitions become hidden globals with unique names; the old name is kept after the
- * prefix for profilers and debuggers. */
-static void externalize(LLVMValueRef g, const char *kind, unsigned ordinal) {
-  size_t len;
-  const char *old = LLVMGetValueName2(g, &len);
-  char name[128];
-  int n = snprintf(name, sizeof name, "swasm.%s%u%s%.*s", kind, ordinal, len ? "." : "",
-                   (int)(len > 64 ? 64 : len), old);
-  LLVMSetValueName2(g, name, (size_t)n < sizeof name ? (size_t)n : sizeof name - 1);
-  LLVMSetLinkage(g, LLVMExternalLinkage);
-  LLVMSetVisibility(g, LLVMHiddenVisibility);
-}
-
-/* Defined functions in module order, with their instruction counts. */
-typedef struct plan {
-  unsigned nfuncs;
-  unsigned *shard_of;          /* [nfuncs] */
-  unsigned nshards;
-} plan_t;
-
-static unsigned count_instructions(LLVMValueRef f) {
-  unsigned n = 0;
-  for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
-    for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i)) n++;
-  return n;
-}
-
-/* Externalizes local symbols and cuts the functions into contiguous runs of about equal
- * instruction counts. */
-static bool make_plan(LLVMModuleRef mod, unsigned nshards, plan_t *p) {
-  unsigned nf = 0, ng = 0;
-  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
-    if (!LLVMIsDeclaration(f)) nf++;
-  unsigned *weight = calloc(nf ? nf : 1, sizeof *weight);
-  p->shard_of = calloc(nf ? nf : 1, sizeof *p->shard_of);
-  if (!weight || !p->shard_of) {
-    free(weight);
-    return false;
-  }
-  uint64_t total = 0;
-  nf = 0;
-  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f)) {
-    if (LLVMIsDeclaration(f)) continue;
-    if (is_local(f)) externalize(f, "f", nf);
-    weight[nf] = count_instructions(f);
-    total += weight[nf++];
-  }
-  for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
-    if (!LLVMIsDeclaration(g) && is_local(g)) externalize(g, "g", ng++);
-  uint64_t acc = 0;
-  for (unsigned i = 0; i < nf; i++) {
-    unsigned s = (unsigned)(acc * nshards / (total ? total : 1));
-    p->shard_of[i] = s < nshards ? s : nshards - 1;
-    acc += weight[i];
-  }
-  free(weight);
-  p->nfuncs = nf;
-  p->nshards = nshards;
-  return true;
-}
-
-/* A copy of g's name, which may hold any bytes. */
-static char *name_of(LLVMValueRef g, size_t *len) {
-  const char *name = LLVMGetValueName2(g, len);
-  char *copy = malloc(*len + 1);
-  if (copy) memcpy(copy, name, *len + 1);
-  return copy;
-}
-
-/* Replaces a definition by a declaration of the same name, type and attributes. */
-static void drop_body(LLVMModuleRef mod, LLVMValueRef f) {
-  size_t len;
-  char *name = name_of(f, &len);
-  LLVMValueRef d = LLVMAddFunction(mod, "", LLVMGlobalGetValueType(f));
-  LLVMSetFunctionCallConv(d, LLVMGetFunctionCallConv(f));
-  unsigned nparams = LLVMCountParams(f);
-  for (long idx = -1; idx <= (long)nparams; idx++) {
-    LLVMAttributeIndex ai = (LLVMAttributeIndex)idx;
-    unsigned n = LLVMGetAttributeCountAtIndex(f, ai);
-    if (!n) continue;
-    LLVMAttributeRef *attrs = malloc(n * sizeof *attrs);
-    if (!attrs) continue;
-    LLVMGetAttributesAtIndex(f, ai, attrs);
-    for (unsigned k = 0; k < n; k++) LLVMAddAttributeAtIndex(d, ai, attrs[k]);
-    free(attrs);
-  }
-  LLVMSetVisibility(d, LLVMGetVisibility(f));
-  LLVMReplaceAllUsesWith(f, d);
-  LLVMDeleteFunction(f);
-  LLVMSetValueName2(d, name ? name : "", name ? len : 0);
-  free(name);
-}
-
-/* Replaces a global variable's definition by a declaration. */
-static void drop_initializer(LLVMModuleRef mod, LLVMValueRef g) {
-  size_t len;
-  char *name = name_of(g, &len);
-  LLVMValueRef d = LLVMAddGlobal(mod, LLVMGlobalGetValueType(g), "");
-  LLVMSetGlobalConstant(d, LLVMIsGlobalConstant(g));
-  LLVMSetAlignment(d, LLVMGetAlignment(g));
-  LLVMSetVisibility(d, LLVMGetVisibility(g));
-  LLVMReplaceAllUsesWith(g, d);
-  LLVMDeleteGlobal(g);
-  LLVMSetValueName2(d, name ? name : "", name ? len : 0);
-  free(name);
-}
-
 typedef struct job {
-  const plan_t *plan;
+  const swasm_module_t *m;
   const swasm_compile_opts_t *opts;
   const tgt_spec_t *spec;
-  const char *bitcode;
-  size_t bitcode_size;
+  unsigned nshards;
+  cg_part_t *parts;            /* [nshards] */
   atomic_uint next;
   swasm_buf_t *objs;           /* [nshards] */
   swasm_status_t *status;      /* [nshards] */
   swasm_diag_t *diags;         /* [nshards] */
 } job_t;
 
-/* Keeps shard k's function bodies; shard 0 also keeps the data. */
-static void keep_shard(LLVMModuleRef mod, const plan_t *p, unsigned k) {
-  unsigned i = 0;
-  LLVMValueRef next;
-  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = next) {
-    next = LLVMGetNextFunction(f);
-    if (LLVMIsDeclaration(f)) continue;
-    if (i < p->nfuncs && p->shard_of[i] != k) drop_body(mod, f);
-    i++;
-  }
-  if (k == 0) return;
-  for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = next) {
-    next = LLVMGetNextGlobal(g);
-    size_t len;
-    const char *name = LLVMGetValueName2(g, &len);
-    if (!LLVMIsDeclaration(g) && strncmp(name, "llvm.", 5) != 0) drop_initializer(mod, g);
+/* Contiguous runs of functions with about equal amounts of wasm code; the glue goes with the
+ * first. */
+static void make_parts(const swasm_module_t *m, unsigned nshards, cg_part_t *parts) {
+  uint32_t ndef = m->nfuncs - m->nimported_funcs;
+  uint64_t total = 0, acc = 0;
+  for (uint32_t i = 0; i < ndef; i++) total += code_bytes(m, i);
+  uint32_t i = 0;
+  for (unsigned k = 0; k < nshards; k++) {
+    uint64_t until = total * (k + 1) / nshards;
+    parts[k].lo = i;
+    while (i < ndef && (acc < until || k + 1 == nshards)) acc += code_bytes(m, i++);
+    parts[k].hi = i;
+    parts[k].glue = k == 0;
   }
 }
 
@@ -202,18 +92,15 @@ static swasm_status_t compile_shard(job_t *j, unsigned k) {
   swasm_diag_t *diag = &j->diags[k];
   LLVMTargetMachineRef tm = tgt_machine_new(j->spec, j->opts->opt_level, diag);
   if (!tm) return SWASM_INTERNAL;
+  swasm_compile_opts_t cg_opts = *j->opts;
+  cg_opts.triple = j->spec->triple;
+  cg_opts.cpu = j->spec->cpu;
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMMemoryBufferRef mb =
-      LLVMCreateMemoryBufferWithMemoryRange(j->bitcode, j->bitcode_size, "shard", false);
   LLVMModuleRef mod = NULL;
-  swasm_status_t st = SWASM_OK;
-  if (LLVMParseBitcodeInContext2(ctx, mb, &mod))
-    st = tgt_fail(diag, SWASM_INTERNAL, "cannot read back the module's bitcode");
-  LLVMDisposeMemoryBuffer(mb);
-  if (st == SWASM_OK) {
-    keep_shard(mod, j->plan, k);
-    st = tgt_optimise(mod, tm, j->opts->opt_level, diag);
-  }
+  swasm_status_t st = cg_build_part(j->m, &cg_opts, &j->parts[k], ctx, &mod, diag);
+  if (st == SWASM_OK)
+    st = tgt_finish_module(mod, j->m, j->opts, j->spec, tm, j->parts[k].glue, diag);
+  if (st == SWASM_OK) st = tgt_optimise(mod, tm, j->opts->opt_level, diag);
   if (st == SWASM_OK) st = emit_obj(mod, tm, &j->objs[k], diag);
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
@@ -223,7 +110,7 @@ static swasm_status_t compile_shard(job_t *j, unsigned k) {
 
 static void *worker(void *arg) {
   job_t *j = arg;
-  for (unsigned k; (k = atomic_fetch_add(&j->next, 1)) < j->plan->nshards;)
+  for (unsigned k; (k = atomic_fetch_add(&j->next, 1)) < j->nshards;)
     j->status[k] = compile_shard(j, k);
   return NULL;
 }
@@ -249,7 +136,7 @@ static swasm_status_t join_objects(const job_t *j, const char *triple, swasm_buf
   tgt_linker_t lk;
   swasm_status_t st = tgt_find_linker(triple, &lk, diag);
   if (st != SWASM_OK) return st;
-  unsigned n = j->plan->nshards;
+  unsigned n = j->nshards;
   char (*paths)[4096] = calloc(n + 1, sizeof *paths);
   char **argv = calloc(n + 8, sizeof *argv);
   if (!paths || !argv) {
@@ -293,23 +180,23 @@ static swasm_status_t join_objects(const job_t *j, const char *triple, swasm_buf
   return st;
 }
 
-swasm_status_t tgt_compile_shards(LLVMModuleRef mod, unsigned nshards,
+swasm_status_t tgt_compile_shards(const swasm_module_t *m, unsigned nshards,
                                   const swasm_compile_opts_t *opts, const tgt_spec_t *spec,
                                   swasm_buf_t *out, swasm_diag_t *diag) {
-  plan_t plan = {0};
-  if (!make_plan(mod, nshards, &plan)) return tgt_fail(diag, SWASM_INTERNAL, "out of memory");
-  LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(mod);
-  job_t j = {.plan = &plan, .opts = opts, .spec = spec,
-             .bitcode = LLVMGetBufferStart(bc), .bitcode_size = LLVMGetBufferSize(bc)};
+  if (nshards > MAX_SHARDS) nshards = MAX_SHARDS;
+  job_t j = {.m = m, .opts = opts, .spec = spec, .nshards = nshards};
   atomic_init(&j.next, 0);
+  j.parts = calloc(nshards, sizeof *j.parts);
   j.objs = calloc(nshards, sizeof *j.objs);
   j.status = calloc(nshards, sizeof *j.status);
   j.diags = calloc(nshards, sizeof *j.diags);
   swasm_status_t st = SWASM_OK;
-  if (!j.objs || !j.status || !j.diags) {
+  if (!j.parts || !j.objs || !j.status || !j.diags) {
     st = tgt_fail(diag, SWASM_INTERNAL, "out of memory");
   } else {
+    make_parts(m, nshards, j.parts);
     run_workers(&j, thread_count(opts, nshards));
+    /* The first failing shard in module order reports, whichever thread saw it first. */
     for (unsigned k = 0; k < nshards && st == SWASM_OK; k++)
       if (j.status[k] != SWASM_OK) {
         *diag = j.diags[k];
@@ -318,10 +205,9 @@ swasm_status_t tgt_compile_shards(LLVMModuleRef mod, unsigned nshards,
     if (st == SWASM_OK) st = join_objects(&j, spec->triple, out, diag);
   }
   for (unsigned k = 0; j.objs && k < nshards; k++) swasm_buf_free(&j.objs[k]);
+  free(j.parts);
   free(j.objs);
   free(j.status);
   free(j.diags);
-  free(plan.shard_of);
-  LLVMDisposeMemoryBuffer(bc);
   return st;
 }

@@ -103,12 +103,19 @@ IR_HIDDEN void tgt_temp_name(const char *path, char *out, size_t size);
  * machine, so that the object is the same everywhere. */
 IR_HIDDEN unsigned tgt_shard_count(const swasm_module_t *m);
 
-/* Optimises and emits the verified module mod as nshards shards on up to opts->threads
- * threads, and joins their objects (ld -r) into *out. */
-IR_HIDDEN swasm_status_t tgt_compile_shards(LLVMModuleRef mod, unsigned nshards,
+/* Builds, optimises and emits m as nshards parts (codegen's cg_build_part) on up to
+ * opts->threads threads, and joins their objects (ld -r) into *out. */
+IR_HIDDEN swasm_status_t tgt_compile_shards(const swasm_module_t *m, unsigned nshards,
                                             const swasm_compile_opts_t *opts,
                                             const tgt_spec_t *spec, swasm_buf_t *out,
                                             swasm_diag_t *diag);
+
+/* Sets codegen's module's triple, data layout and tuning, stamps the descriptor (when desc:
+ * the module holds it) with the compile's hash and CPU features, and verifies it (compile.c). */
+IR_HIDDEN swasm_status_t tgt_finish_module(LLVMModuleRef mod, const swasm_module_t *m,
+                                           const swasm_compile_opts_t *opts,
+                                           const tgt_spec_t *spec, LLVMTargetMachineRef tm,
+                                           bool desc, swasm_diag_t *diag);
 
 /* Runs the optimisation pipeline (compile.c). */
 IR_HIDDEN swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,

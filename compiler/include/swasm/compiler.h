@@ -658,6 +658,7 @@ typedef struct swasm_cm_type {
   uint32_t nresources, nimported_resources;
   const swasm_cm_resource_t *const *resources;
   uint32_t size;                     /* effective size, bounded by an implementation limit */
+  uint32_t depth;                    /* nesting depth, bounded by an implementation limit */
   const struct swasm_cm_type *origin;/* a type import or export names its type anew (a distinct
                                         node, for the visibility rules): the type it names */
 } swasm_cm_type_t;
