@@ -19,13 +19,27 @@
  *    region, or fails the explicit bounds check) cannot be told apart. Such loads wait in a
  *    pending list and are rewritten when the proof arrives; stores never wait, since a store
  *    that wrapped would have had an effect before the trap.
+ *
+ * Forwarded local values and pending loads are forgotten where blocks join (a loop header, an
+ * else, an end); facts are about SSA values and survive everything but their frame's end.
+ *
+ * Streams. An access whose x + c is within STREAM_SPAN bytes above an accessed x + c' is
+ * addressed from that "anchor" (anchor + (c - c')), so the unrolled members of one array walk
+ * share one base value and LLVM sees them as neighbours. In an innermost loop without calls
+ * each anchor also gets its own copy of the memory base, made before the loop by an empty
+ * inline asm that LLVM cannot see through: the loop vectoriser's dependence analysis then
+ * compares pointers with distinct bases and emits a runtime overlap check instead of giving up
+ * on zext(i32) offsets from one shared base. Loops that cannot be vectorised (calls, inner
+ * loops) give their copies back at their end, and cg_merge_streams removes the rest after
+ * optimisation, so no register is spent on them in the machine code.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cg.h"
 
-#define WINDOW 64   /* facts searched, from the most recent: bounds the work per access */
+#define WINDOW 64         /* facts searched, from the most recent: bounds the work per access */
+#define STREAM_SPAN 1024  /* bytes from an anchor that still belong to its stream */
 
 /* ---- local forwarding ------------------------------------------------------------------- */
 
@@ -71,7 +85,8 @@ bool cg_addr_breaks(uint16_t op) {
   case FAM_VAR:
     return op == OP_GLOBAL_SET;
   case FAM_IARITH:
-    return (op >= OP_I32_DIV_S && op <= OP_I32_REM_U) || (op >= OP_I64_DIV_S && op <= OP_I64_REM_U);
+    return (op >= OP_I32_DIV_S && op <= OP_I32_REM_U) ||
+           (op >= OP_I64_DIV_S && op <= OP_I64_REM_U);
   case FAM_CONVERT:
     return (op >= OP_I32_TRUNC_F32_S && op <= OP_I32_TRUNC_F64_U) ||
            (op >= OP_I64_TRUNC_F32_S && op <= OP_I64_TRUNC_F64_U);
@@ -92,17 +107,25 @@ static uint64_t slack(cg_module_t *cm, uint32_t mem) {
   return ((uint64_t)1 << 32) - pages * SWASM_PAGE_SIZE;
 }
 
-/* The largest c for which x + c is known not to wrap, or 0. */
-static uint64_t headroom(cg_func_t *f, LLVMValueRef x, uint32_t mem) {
+/* An accessed address x + c' (an "anchor") from which x + c is c - c' further and, as the
+ * anchor's headroom shows, does not wrap: (x + c) mod 2^32 is then anchor + (c - c') exactly,
+ * whether or not x + c' itself wrapped. The nearest one below within STREAM_SPAN bytes wins:
+ * the members of an unrolled stream hang off the same anchor, while arrays further apart
+ * (static arrays at constant offsets from one index) stay separate streams. */
+static const cg_addr_fact_t *anchor(cg_func_t *f, LLVMValueRef x, uint64_t c, uint32_t mem) {
   uint32_t stop = f->nfacts > WINDOW ? f->nfacts - WINDOW : 0;
-  uint64_t best = 0;
-  for (uint32_t i = f->nfacts; i-- > stop;)
-    if (f->facts[i].value == x && f->facts[i].mem == mem && f->facts[i].headroom > best)
-      best = f->facts[i].headroom;
+  const cg_addr_fact_t *best = NULL;
+  for (uint32_t i = f->nfacts; i-- > stop;) {
+    const cg_addr_fact_t *a = &f->facts[i];
+    if (a->root == x && a->mem == mem && a->c <= c && c - a->c < STREAM_SPAN &&
+        c - a->c <= a->headroom && (!best || a->c > best->c))
+      best = a;
+  }
   return best;
 }
 
-static void add_fact(cg_func_t *f, LLVMValueRef x, uint32_t mem, uint64_t room) {
+static void add_fact(cg_func_t *f, LLVMValueRef value, LLVMValueRef root, uint64_t c,
+                     uint32_t mem, uint64_t room) {
   if (f->nfacts == f->facts_cap) {
     uint32_t cap = f->facts_cap ? f->facts_cap * 2 : 32;
     cg_addr_fact_t *p = realloc(f->facts, sizeof *p * cap);
@@ -110,7 +133,8 @@ static void add_fact(cg_func_t *f, LLVMValueRef x, uint32_t mem, uint64_t room) 
     f->facts = p;
     f->facts_cap = cap;
   }
-  f->facts[f->nfacts++] = (cg_addr_fact_t){.value = x, .mem = mem, .headroom = room};
+  f->facts[f->nfacts++] =
+      (cg_addr_fact_t){.value = value, .root = root, .c = c, .mem = mem, .headroom = room};
 }
 
 /* x and the constant c with addr == x + c (mod 2^32), following adds and subs of constants. */
@@ -148,24 +172,6 @@ static void erase_if_dead(LLVMValueRef v) {
   if (op && !zext) erase_if_dead(op);   /* the zext under an add; never the wasm value */
 }
 
-/* Rewrites the pending loads on x whose constant is now known not to wrap. */
-static void resolve(cg_func_t *f, LLVMValueRef x, uint32_t mem, uint64_t room) {
-  uint32_t keep = 0;
-  for (uint32_t i = 0; i < f->npending; i++) {
-    cg_addr_pending_t *p = &f->pending[i];
-    if (p->value != x || p->mem != mem || p->c > room) {
-      f->pending[keep++] = *p;
-      continue;
-    }
-    LLVMBuilderRef b = f->cm->phib;
-    LLVMPositionBuilderBefore(b, p->ea);
-    LLVMValueRef ea = wide(b, f->cm, x, p->c + p->offset);
-    LLVMReplaceAllUsesWith(p->ea, ea);
-    erase_if_dead(p->ea);
-  }
-  f->npending = keep;
-}
-
 /* ---- streams ----------------------------------------------------------------------------- */
 
 static cg_frame_t *innermost_loop(cg_func_t *f) {
@@ -176,13 +182,16 @@ static cg_frame_t *innermost_loop(cg_func_t *f) {
   return NULL;
 }
 
+/* The constraints of the inline asm that copies a base: no other inline asm is ever emitted. */
+static const char stream_constraints[] = "=r,0,i";
+
 /* A copy of base that LLVM cannot trace back to it; k keeps copies from being merged. */
 static LLVMValueRef opaque_copy(cg_module_t *cm, LLVMBuilderRef b, LLVMValueRef base, uint32_t k) {
   LLVMTypeRef ps[] = {cm->t_ptr, cm->t_i32};
   LLVMTypeRef fnty = LLVMFunctionType(cm->t_ptr, ps, 2, false);
-  static const char cons[] = "=r,0,i";
-  LLVMValueRef fn = LLVMGetInlineAsm(fnty, "", 0, cons, sizeof cons - 1, false, false,
-                                     LLVMInlineAsmDialectATT, false);
+  const char *cons = stream_constraints;
+  LLVMValueRef fn = LLVMGetInlineAsm(fnty, "", 0, cons, sizeof stream_constraints - 1, false,
+                                     false, LLVMInlineAsmDialectATT, false);
   LLVMValueRef args[] = {base, cg_i32(cm, k)};
   LLVMValueRef call = LLVMBuildCall2(b, fnty, fn, args, 2, "stream");
   static const char *const attrs[] = {"nounwind", "willreturn", "memory"};
@@ -213,29 +222,106 @@ static LLVMValueRef stream_base(cg_func_t *f, uint32_t mem, LLVMValueRef x) {
   return copy;
 }
 
+void cg_addr_note(cg_func_t *f, uint16_t op) {
+  uint8_t fam = ir_ops[op].family;
+  bool call = fam == FAM_CALL || (fam == FAM_MEMORY && op != OP_MEMORY_SIZE) || fam == FAM_TABLE;
+  if (op != OP_LOOP && !call) return;
+  cg_frame_t *loop = innermost_loop(f);
+  if (!loop) return;
+  if (op == OP_LOOP) loop->has_inner_loop = true;
+  else loop->has_call = true;
+}
+
+/* LLVM vectorises innermost loops without calls; elsewhere the private bases would only cost
+ * registers (and hide from alias analysis that two roots may be the same address). */
+void cg_addr_loop_end(cg_func_t *f, cg_frame_t *loop) {
+  if (!loop->has_inner_loop && !loop->has_call) return;
+  for (uint32_t i = 0; i < loop->nstreams; i++) {
+    LLVMValueRef copy = loop->streams[i].base;
+    LLVMReplaceAllUsesWith(copy, cg_memory_ptr(f, loop->streams[i].mem));
+    LLVMInstructionEraseFromParent(copy);
+  }
+  loop->nstreams = 0;
+}
+
+static bool is_stream_copy(LLVMValueRef i) {
+  if (!LLVMIsACallInst(i)) return false;
+  LLVMValueRef callee = LLVMGetCalledValue(i);
+  if (!LLVMIsAInlineAsm(callee)) return false;
+  size_t n;
+  const char *c = LLVMGetInlineAsmConstraintString(callee, &n);
+  return n == sizeof stream_constraints - 1 && memcmp(c, stream_constraints, n) == 0;
+}
+
+void cg_merge_streams(LLVMModuleRef mod) {
+  for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+      for (LLVMValueRef i = LLVMGetFirstInstruction(bb), next; i; i = next) {
+        next = LLVMGetNextInstruction(i);
+        if (!is_stream_copy(i)) continue;
+        LLVMReplaceAllUsesWith(i, LLVMGetOperand(i, 0));
+        LLVMInstructionEraseFromParent(i);
+      }
+}
+
+/* Rewrites the pending loads on x whose constant is now known not to wrap; they join x's
+ * stream. */
+static void resolve(cg_func_t *f, LLVMValueRef x, uint32_t mem, uint64_t room) {
+  uint32_t keep = 0;
+  for (uint32_t i = 0; i < f->npending; i++) {
+    cg_addr_pending_t *p = &f->pending[i];
+    /* c + offset below 4 GiB keeps the early access inside the 8 GiB guarded reservation
+     * even in the case that traps (x + c wrapped, so zext(x) + c is past 4 GiB). */
+    if (p->value != x || p->mem != mem || p->c > room || p->c >= STREAM_SPAN ||
+        p->c + p->offset > UINT32_MAX) {
+      f->pending[keep++] = *p;
+      continue;
+    }
+    LLVMBuilderRef b = f->cm->phib;
+    LLVMPositionBuilderBefore(b, p->ea);
+    LLVMValueRef ea = wide(b, f->cm, x, p->c + p->offset);
+    LLVMReplaceAllUsesWith(p->ea, ea);
+    erase_if_dead(p->ea);
+    for (LLVMUseRef u = LLVMGetFirstUse(ea); u; u = LLVMGetNextUse(u)) {
+      LLVMValueRef user = LLVMGetUser(u);
+      if (LLVMIsAGetElementPtrInst(user)) LLVMSetOperand(user, 0, stream_base(f, mem, x));
+    }
+  }
+  f->npending = keep;
+}
+
 /* ---- effective addresses ---------------------------------------------------------------- */
 
 LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
                         unsigned n, LLVMValueRef *basep) {
   cg_module_t *cm = f->cm;
-  uint64_t base = slack(cm, mem), c;
+  uint64_t slack_bytes = slack(cm, mem), c;
   LLVMValueRef x = split(addr, &c);
-  *basep = stream_base(f, mem, x);
-  if (!base || LLVMIsAConstant(addr)) return wide(cm->b, cm, addr, offset);
-  uint64_t room = c ? headroom(f, x, mem) : 0;
-  bool exact = c == 0 || c <= room;
-  LLVMValueRef ea = exact ? wide(cm->b, cm, x, c + offset) : wide(cm->b, cm, addr, offset);
-  /* What this access proves once it has not trapped. */
-  uint64_t proved = base + offset + n - 1;
-  if (exact) {
-    add_fact(f, x, mem, proved + c);
-    resolve(f, x, mem, proved + c);
-  } else {
-    add_fact(f, addr, mem, proved);
-    if (ir_ops[f->op].family == FAM_LOAD && f->npending < CG_MAX_PENDING &&
-        LLVMIsAInstruction(ea))
-      f->pending[f->npending++] =
-          (cg_addr_pending_t){.value = x, .mem = mem, .c = c, .offset = offset, .ea = ea};
+  if (!slack_bytes || LLVMIsAConstant(addr)) {
+    *basep = stream_base(f, mem, x);
+    return wide(cm->b, cm, addr, offset);
+  }
+  /* What this access proves about the value its address is computed from, once it has not
+   * trapped: that value + d does not wrap for d up to proved + (its distance from it). */
+  uint64_t proved = slack_bytes + offset + n - 1;
+  const cg_addr_fact_t *a = anchor(f, x, c, mem);
+  if (a) {
+    LLVMValueRef av = a->value;
+    uint64_t d = c - a->c, ac = a->c;
+    *basep = stream_base(f, mem, av);
+    add_fact(f, av, x, ac, mem, proved + d);
+    if (av == x) resolve(f, x, mem, proved + d);
+    return wide(cm->b, cm, av, d + offset);
+  }
+  *basep = stream_base(f, mem, addr);
+  LLVMValueRef ea = wide(cm->b, cm, addr, offset);
+  add_fact(f, addr, x, c, mem, proved);
+  if (addr == x) {
+    resolve(f, x, mem, proved);
+  } else if (ir_ops[f->op].family == FAM_LOAD && f->npending < CG_MAX_PENDING &&
+             LLVMIsAInstruction(ea)) {
+    f->pending[f->npending++] =
+        (cg_addr_pending_t){.value = x, .mem = mem, .c = c, .offset = offset, .ea = ea};
   }
   return ea;
 }

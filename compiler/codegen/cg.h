@@ -91,13 +91,16 @@ typedef struct cg_frame {
   /* loop (addr.c): the branch into the header, before which the copies of memory bases that
    * this loop's address streams use are made. */
   LLVMValueRef pre_br;
+  bool has_inner_loop, has_call;   /* loop: what keeps LLVM from vectorising it */
   uint32_t nstreams;
   struct { LLVMValueRef root, base; uint32_t mem; } streams[CG_MAX_STREAMS];
 } cg_frame_t;
 
-/* addr.c: x + c does not wrap for any c <= headroom (x an i32 address value of memory mem). */
+/* addr.c: value + d does not wrap for any d <= headroom (value an i32 address of memory mem,
+ * equal to root + c). */
 typedef struct cg_addr_fact {
-  LLVMValueRef value;
+  LLVMValueRef value, root;
+  uint64_t c;
   uint32_t mem;
   uint64_t headroom;
 } cg_addr_fact_t;
@@ -242,6 +245,10 @@ CG_HIDDEN bool cg_addr_breaks(uint16_t op);
 CG_HIDDEN void cg_addr_join(cg_func_t *f);
 /* A frame's else or end: forgets the facts learnt since mark, then joins. */
 CG_HIDDEN void cg_addr_scope_end(cg_func_t *f, uint32_t mark);
+/* Notes what the instruction op means for the enclosing loops' address streams. */
+CG_HIDDEN void cg_addr_note(cg_func_t *f, uint16_t op);
+/* At a loop's end: its streams go back to the shared base unless it may be vectorised. */
+CG_HIDDEN void cg_addr_loop_end(cg_func_t *f, cg_frame_t *loop);
 
 /* ---- emitters, one per family (control.c, call.c, variable.c, ...) ------------------------- */
 typedef bool (*cg_emitter_t)(cg_func_t *f, const ir_instr_t *in);

@@ -49,7 +49,8 @@ static void part_func_name(const swasm_module_t *m, uint32_t index, char *buf, s
 
 static void add_fn_attr(cg_module_t *cm, LLVMValueRef fn, const char *name) {
   unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
-  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cm->ctx, kind, 0));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateEnumAttribute(cm->ctx, kind, 0));
 }
 
 static bool declare_functions(cg_module_t *cm, const cg_part_t *part) {

@@ -29,4 +29,9 @@ IR_HIDDEN swasm_status_t cg_build_part(const swasm_module_t *m, const swasm_comp
                                        const cg_part_t *part, LLVMContextRef ctx,
                                        LLVMModuleRef *out, swasm_diag_t *diag);
 
+/* After optimisation: makes every access stream's private copy of a memory base (addr.c) the
+ * base itself again. The copies exist for LLVM's loop vectoriser; past it they would only take
+ * registers. */
+IR_HIDDEN void cg_merge_streams(LLVMModuleRef mod);
+
 #endif

@@ -160,6 +160,7 @@ bool cg_control_end(cg_func_t *f) {
     f->nframes--;
     return true;
   }
+  if (fr->kind == FR_LOOP) cg_addr_loop_end(f, fr);
   if (!f->unreachable) {
     if (!add_edge(f, fr, false, &f->stack[f->sp - fr->nresults])) return false;
     LLVMBuildBr(f->cm->b, fr->cont);

@@ -238,7 +238,8 @@ static bool skip_dead(cg_func_t *f, const ir_instr_t *in) {
 
 bool cg_translate(cg_func_t *f, size_t pos, size_t end) {
   cg_module_t *cm = f->cm;
-  ir_reader_t r = {.base = cm->m->bytes, .pos = pos, .end = end, .diag = cm->diag};
+  ir_reader_t r = {.base = cm->m->bytes, .pos = pos, .end = end, .diag = cm->diag,
+                   .features = &cm->m->features};
   ir_instr_scratch_t scratch = {0};
   uint32_t stop = f->nframes - 1;   /* done when this frame closes */
   bool ok = true;
@@ -258,6 +259,7 @@ bool cg_translate(cg_func_t *f, size_t pos, size_t end) {
       continue;
     }
     uint8_t fam = ir_ops[in.op].family;
+    cg_addr_note(f, f->op);
     if (fam >= sizeof emitters / sizeof emitters[0] || !emitters[fam]) {
       ok = cg_fail(cm, SWASM_UNSUPPORTED, f->index, in.offset, "SIMD not supported yet (%s)",
                    ir_ops[in.op].name);

@@ -245,6 +245,11 @@ static void record_spaces(cm_scope_t *s, swasm_component_t *c) {
     c->space_size[sort] = s->origins[sort].n;
     c->space[sort] = s->origins[sort].data;
   }
+  /* Component-level spaces hold type pointers; the linker reads them to bind resources. */
+  static const swasm_cm_sort_t typed[] = {SWASM_CM_FUNC, SWASM_CM_VALUE, SWASM_CM_TYPE,
+                                          SWASM_CM_COMPONENT, SWASM_CM_INSTANCE};
+  for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
+    c->space_types[typed[i]] = space(s, typed[i])->data;
 }
 
 bool cm_validate_component(cm_val_t *v, cm_scope_t *parent, swasm_component_t *c,

@@ -22,7 +22,7 @@
 #include "../codegen/codegen.h"
 #include "target.h"
 
-#define SHARD_CODE_BYTES 32768u   /* wasm code per shard */
+#define SHARD_CODE_BYTES 16384u   /* wasm code per shard: two shards from 32 KiB up */
 #define MAX_SHARDS 16u
 
 static uint64_t code_bytes(const swasm_module_t *m, uint32_t defined) {
@@ -96,12 +96,18 @@ static swasm_status_t compile_shard(job_t *j, unsigned k) {
   cg_opts.triple = j->spec->triple;
   cg_opts.cpu = j->spec->cpu;
   LLVMContextRef ctx = LLVMContextCreate();
+  LLVMContextSetDiscardValueNames(ctx, true);   /* objects only: names would cost time */
   LLVMModuleRef mod = NULL;
+  tgt_stamp_t t = tgt_stamp();
   swasm_status_t st = cg_build_part(j->m, &cg_opts, &j->parts[k], ctx, &mod, diag);
+  tgt_phase(&t, "codegen", (int)k);
   if (st == SWASM_OK)
     st = tgt_finish_module(mod, j->m, j->opts, j->spec, tm, j->parts[k].glue, diag);
+  tgt_phase(&t, "verify", (int)k);
   if (st == SWASM_OK) st = tgt_optimise(mod, tm, j->opts->opt_level, diag);
+  tgt_phase(&t, "optimise", (int)k);
   if (st == SWASM_OK) st = emit_obj(mod, tm, &j->objs[k], diag);
+  tgt_phase(&t, "emit", (int)k);
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   LLVMDisposeTargetMachine(tm);
@@ -202,7 +208,9 @@ swasm_status_t tgt_compile_shards(const swasm_module_t *m, unsigned nshards,
         *diag = j.diags[k];
         st = j.status[k];
       }
+    tgt_stamp_t t = tgt_stamp();
     if (st == SWASM_OK) st = join_objects(&j, spec->triple, out, diag);
+    tgt_phase(&t, "join", -1);
   }
   for (unsigned k = 0; j.objs && k < nshards; k++) swasm_buf_free(&j.objs[k]);
   free(j.parts);

@@ -121,6 +121,20 @@ IR_HIDDEN swasm_status_t tgt_finish_module(LLVMModuleRef mod, const swasm_module
 IR_HIDDEN swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                       swasm_diag_t *diag);
 
+/* ---- phase timing (compile.c) -------------------------------------------------------- */
+
+/* A developer aid: with SWASM_TIME set in the environment, each phase of a compile (codegen,
+ * verify, optimise, emit per shard; join) prints one line on stderr with its wall and thread
+ * CPU time. Off, a stamp costs one clock read. */
+typedef struct tgt_stamp {
+  double wall, cpu;
+} tgt_stamp_t;
+
+IR_HIDDEN bool tgt_timing_on(void);
+IR_HIDDEN tgt_stamp_t tgt_stamp(void);
+/* Prints "swasm-time: <what> [shard k] wall cpu" since *since, and resets *since to now. */
+IR_HIDDEN void tgt_phase(tgt_stamp_t *since, const char *what, int shard);
+
 /* Fills diag (offset 0, no function) and returns st. */
 IR_HIDDEN swasm_status_t tgt_fail(swasm_diag_t *diag, swasm_status_t st, const char *fmt, ...)
 #if defined(__GNUC__)

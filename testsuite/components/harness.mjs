@@ -1,12 +1,13 @@
-// harness.mjs - runs component WAST scripts against `swasm validate`: each (component ...)
-// must validate, each assert_invalid / assert_malformed component must be rejected with a
+// harness.mjs - runs component WAST scripts against swasm: each (component ...) must pass
+// `swasm validate`, each assert_invalid / assert_malformed component must be rejected with a
 // FILE:0xOFFSET: diagnostic. Component text goes through jco's parser (wasm-tools) to become a
-// binary; (component binary ...) bytes are used as written. Commands that need execution
-// (assert_return, assert_trap, invoke, component instances) are counted as skipped.
+// binary; (component binary ...) bytes are used as written. The commands that execute
+// (assert_return, assert_trap, invoke after a (component ...) or a (component instance $i $C))
+// run through `swasm run FILE --invoke ...`, one process per instance (invoke.mjs).
 //
 //   node harness.mjs --swasm PATH [--skip FILE] [--nyi FILE --root DIR] [-v]
 //                    [--mutate N [--seed S] [--mutate-only]] [--dump DIR] [--wasm FILE]...
-//                    WAST_OR_DIR...
+//                    [--no-exec] [--run-flag FLAG]... WAST_OR_DIR...
 //
 // Ends with "N passed, N failed, N skipped". --mutate also validates N truncated or randomly
 // mutated variants of every component the scripts define (one more test, failed only by a
@@ -14,14 +15,16 @@
 // corpus for fuzz_component.c). Rejections in swasm's own scripts (local/) must also carry
 // the expected message text; in the reference scripts that is informational. Each --wasm FILE
 // is a component binary (built from a real program) that must validate and print as WIT.
+// --no-exec counts the executing commands as skipped; each --run-flag goes to `swasm run`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { commands } from './wast.mjs';
+import { Unsupported, expectation, runGroup } from './invoke.mjs';
 
 const args = process.argv.slice(2);
-const opt = { swasm: null, skip: null, nyi: null, root: null, verbose: false, mutate: 0, mutateOnly: false, seed: 1, dump: null, wasm: [], inputs: [] };
+const opt = { swasm: null, skip: null, nyi: null, root: null, verbose: false, mutate: 0, mutateOnly: false, seed: 1, dump: null, wasm: [], inputs: [], noExec: false, runFlags: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--swasm') opt.swasm = args[++i];
@@ -33,6 +36,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--seed') opt.seed = Number(args[++i]);
   else if (a === '--dump') opt.dump = args[++i];
   else if (a === '--wasm') opt.wasm.push(args[++i]);
+  else if (a === '--no-exec') opt.noExec = true;
+  else if (a === '--run-flag') opt.runFlags.push(args[++i]);
   else if (a === '-v') opt.verbose = true;
   else opt.inputs.push(a);
 }
@@ -130,7 +135,7 @@ function skip(reason) {
 async function runCommand(file, c, tally) {
   const where = `${file}:${c.line}`;
   const listed = skipReason(file, c.line);
-  if (listed) return skip(`listed in skip.txt: ${listed}`), tally.skipped++;
+  if (listed) return skip(`listed in skip.txt: ${listed}`), tally.skipped++, { skip: listed };
   if (c.kind === 'exec') return skip(`needs execution (${c.head})`), tally.skipped++;
   if (c.kind === 'other') return skip(`unsupported command (${c.head})`), tally.skipped++;
   const bin = await toBinary(c.component);
@@ -139,7 +144,7 @@ async function runCommand(file, c, tally) {
     counts.failed++;
     tally.failed++;
     console.log(`FAIL ${where}: jco cannot parse the component text: ${bin.error}`);
-    return;
+    return { fail: 'jco cannot parse the component text' };
   }
   if (opt.dump) writeFileSync(join(opt.dump, `${file.replace(/[^A-Za-z0-9]+/g, '_')}_${c.line}.wasm`), bin.bytes);
   const r = verdict(bin.bytes);
@@ -150,6 +155,7 @@ async function runCommand(file, c, tally) {
   if (ok) {
     counts.passed++;
     tally.passed++;
+    if (expectValid) return { bytes: bin.bytes };
     if (!expectValid && c.message) {
       const matched = r.msg.toLowerCase().includes(c.message.toLowerCase());
       // swasm's own tests (local/) pin the message and offset; the reference tests' messages
@@ -173,6 +179,98 @@ async function runCommand(file, c, tally) {
   tally.failed++;
   const what = expectValid ? 'valid component rejected' : r.v === 'crash' ? 'crash' : `${c.kind} component accepted`;
   console.log(`FAIL ${where}: ${what}${c.message ? ` (expected "${c.message}")` : ''}${r.msg ? `: ${r.msg}` : ''}`);
+  return { fail: what };
+}
+
+// ---- execution -----------------------------------------------------------------------------
+
+function pass(tally) {
+  counts.passed++;
+  tally.passed++;
+}
+
+function fail(tally, where, msg) {
+  counts.failed++;
+  tally.failed++;
+  console.log(`FAIL ${where}: ${msg}`);
+}
+
+// Runs the commands that follow one instance: group = {comp: {bytes} | {skip} | {fail},
+// instance: the (component instance) command or null, cmds}.
+function execGroup(file, group, tally) {
+  const todo = [];
+  let skipRest = null;
+  const skipCmd = (reason) => { skip(reason); tally.skipped++; };
+  const all = group.instance ? [group.instance, ...group.cmds] : group.cmds;
+  const why = group.comp.skip ? `component not run: listed in skip.txt: ${group.comp.skip}`
+    : group.comp.fail ? null : opt.noExec ? 'execution disabled (--no-exec)'
+    : file.startsWith('async/') ? 'async: not supported by swasm run' : null;
+  if (why) return all.forEach(() => skipCmd(why));
+  if (group.comp.fail) return all.forEach((c) => fail(tally, `${file}:${c.line}`, `not run: the component failed: ${group.comp.fail}`));
+  for (const c of group.cmds) {
+    const listed = skipReason(file, c.line);
+    if (listed) { skipCmd(`listed in skip.txt: ${listed}`); skipRest = 'follows a skipped command of the same instance'; continue; }
+    if (skipRest) { skipCmd(skipRest); continue; }
+    try {
+      c.exp = expectation(c);
+      todo.push(c);
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      skipCmd(`cannot express in WAVE: ${e.message}`);
+      skipRest = 'follows a skipped command of the same instance';
+    }
+  }
+  if (group.instance && !todo.length) return skipCmd('instance without commands to run');
+  if (!todo.length) return;
+  const path = join(work, `x${fileCounter++}.wasm`);
+  writeFileSync(path, group.comp.bytes);
+  const r = runGroup(opt.swasm, path, todo, opt.runFlags);
+  if (group.instance) {
+    if (r.instantiated) pass(tally);
+    else fail(tally, `${file}:${group.instance.line}`, `cannot instantiate: ${r.msg}`);
+  }
+  todo.forEach((c, i) => {
+    const res = r.results[i];
+    if (res.ok) {
+      pass(tally);
+      if (opt.verbose) console.log(`ok   ${file}:${c.line}: ${c.exp.call}`);
+    } else {
+      fail(tally, `${file}:${c.line}`, `${c.exp.call}: ${res.msg}`);
+    }
+  });
+}
+
+// The commands of one script in order; instances collect the commands that follow them.
+async function runScript(file, cmds, tally) {
+  const defs = new Map();
+  let group = null;
+  const flush = () => {
+    if (group) execGroup(file, group, tally);
+    group = null;
+  };
+  for (const c of cmds) {
+    if (c.head === 'component' && c.component.form === 'instance') {
+      flush();
+      const listed = skipReason(file, c.line);
+      const comp = listed ? { skip: listed } : defs.get(c.component.of) || { fail: `no component definition ${c.component.of}` };
+      group = { comp, instance: c, cmds: [] };
+      continue;
+    }
+    if (c.kind === 'exec') {
+      if (group) group.cmds.push(c);
+      else { skip(`${c.head} without a component instance`); tally.skipped++; }
+      continue;
+    }
+    const r = await runCommand(file, c, tally);
+    if (c.kind !== 'module') continue;
+    const comp = r || { fail: 'not validated' };
+    if (c.component.id) defs.set(c.component.id, comp);
+    if (!c.component.definition) {
+      flush();
+      group = { comp, instance: null, cmds: [] };
+    }
+  }
+  flush();
 }
 
 // Reference scripts by their path in the test root (as nyi.txt and skip.txt name them), others
@@ -201,7 +299,7 @@ async function conformance(files) {
       console.log(`FAIL ${rel}: cannot split the script: ${e.message}`);
       continue;
     }
-    for (const c of cmds) await runCommand(rel, c, tally);
+    await runScript(rel, cmds, tally);
     perFile.push({ file: rel, ...tally });
   }
   for (const f of perFile) console.log(`${f.file.padEnd(52)} ${String(f.passed).padStart(4)} passed, ${String(f.failed).padStart(3)} failed, ${String(f.skipped).padStart(4)} skipped`);

@@ -2,7 +2,8 @@
 # run.sh - the component suite: every stable-0.2 reference test of the Component Model
 # (../shared/component-model/test: binary/, validation/, values/, resources/, linking/; not
 # async/ nor what test/nyi.txt lists) and swasm's own scripts in local/, each component
-# converted to a binary by jco and checked with `swasm validate`; a real WASI 0.2 component
+# converted to a binary by jco and checked with `swasm validate`, and their assert_return /
+# assert_trap commands executed with `swasm run --invoke` (invoke.mjs); a real WASI 0.2 component
 # built from programs/hello.c; and truncated or mutated variants of every component, which
 # must never crash. Ends with "N passed, N failed, N skipped".
 #
@@ -72,5 +73,6 @@ fi
 
 dirs=("$tests/binary" "$tests/validation" "$tests/values" "$tests/resources" "$tests/linking")
 [ -n "$async" ] && dirs+=("$tests/async")
+# linking/unit.wast has core modules with two memories: multi-memory is compiled when enabled.
 node "$here/harness.mjs" --swasm "$swasm" --skip "$here/skip.txt" --nyi "$tests/nyi.txt" \
-  --root "$tests" --mutate "$mutations" "${real[@]}" "${dirs[@]}" "$here/local"
+  --run-flag --enable-multi-memory --root "$tests" --mutate "$mutations" "${real[@]}" "${dirs[@]}" "$here/local"

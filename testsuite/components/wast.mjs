@@ -92,13 +92,17 @@ export function lineOf(src, offset) {
 const isAtom = (n, text) => n && n.type === 'atom' && (text === undefined || n.text === text);
 
 // Describes a (component ...) form: how to get its binary.
-//   {form:'binary', bytes} | {form:'text', text} | {form:'quote', text} | {form:'instance'}
+//   {form:'binary', bytes} | {form:'text', text} | {form:'quote', text} | {form:'instance', id, of}
 export function componentForm(src, node) {
   const items = node.items;
   let i = 1;
   let definition = false;
   if (isAtom(items[i], 'definition')) { definition = true; i++; }
-  if (isAtom(items[i], 'instance')) return { form: 'instance' };
+  if (isAtom(items[i], 'instance')) {
+    // (component instance $i $C): an instance of the definition $C.
+    const names = items.slice(i + 1).filter((n) => n.type === 'atom').map((n) => n.text);
+    return { form: 'instance', id: names.length > 1 ? names[0] : null, of: names[names.length - 1] || null };
+  }
   let id = null;
   if (items[i] && items[i].type === 'atom' && items[i].text.startsWith('$')) { id = items[i].text; i++; }
   if (isAtom(items[i], 'binary')) {

@@ -65,6 +65,31 @@ typedef struct bench_prog {
   bench_result_t res[BE_COUNT];
 } bench_prog_t;
 
+/* The compile-speed series: generated programs of growing size (testsuite/bench/compile/gen.c)
+ * and any modules named with --compile-extra, each compiled at -O0 and -O2. */
+enum { BENCH_MAX_SIZES = 12, BENCH_LEVELS = 2, BENCH_SERIES_ROUNDS = 3 };
+extern const int bench_levels[BENCH_LEVELS];   /* 0, 2 */
+
+typedef struct bench_csize {
+  char name[64];                      /* "gen-3300" (generated, 3300 functions) or the file's */
+  bool generated;
+  char wasm[PATH_MAX];
+  char exe[PATH_MAX];                 /* where swasmc writes its executable */
+  long bytes;
+  char checksum[64];                  /* the native build's (generated programs only) */
+  bool ok;                            /* built, and every compile and check passed */
+  char note[BENCH_NOTE];              /* why not */
+  double wall[BENCH_LEVELS][BENCH_SERIES_ROUNDS], cpu[BENCH_LEVELS][BENCH_SERIES_ROUNDS];
+  long maxrss_kb[BENCH_LEVELS];       /* the largest over the rounds */
+  int nruns[BENCH_LEVELS];
+} bench_csize_t;
+
+typedef struct bench_series {
+  int n;
+  bench_csize_t sizes[BENCH_MAX_SIZES];
+  bool ran;
+} bench_series_t;
+
 /* Paths of the tools, found once. */
 typedef struct bench_tools {
   char clang[PATH_MAX];
@@ -86,6 +111,9 @@ typedef struct bench_config {
   const char *md_path, *svg_path;
   char command[1024];                 /* the command line, for the report */
   char load_start[64];                /* /proc/loadavg when the runs began */
+  const char *compile_sizes;          /* "--compile-sizes": KB of wasm, comma-separated */
+  const char *compile_extra;          /* "--compile-extra": more modules, comma-separated */
+  bool no_series;                     /* "--no-compile-series" */
 } bench_config_t;
 
 /* bench_proc.c */
@@ -120,6 +148,11 @@ extern bench_engine_t bench_engines[BE_COUNT];
 int bench_find_tools(bench_tools_t *t, const char *src_override, const char *swasmc_override);
 int bench_find_programs(const bench_tools_t *t, bench_prog_t *progs, int max, const char *only);
 void bench_build(bench_tools_t *t, const bench_config_t *cfg, bench_prog_t *p);
+/* Generates and builds the series' programs (and their native references); fills s. */
+void bench_series_build(const bench_tools_t *t, const bench_config_t *cfg, bench_series_t *s);
+/* Times swasmc -O0 and -O2 on every module of the series, interleaved, and checks that the
+ * generated programs print their native checksum. */
+void bench_series_run(const bench_tools_t *t, const bench_config_t *cfg, bench_series_t *s);
 
 /* bench_report.c */
 double bench_median(const double *v, int n);
@@ -128,8 +161,8 @@ double bench_ratio(const bench_prog_t *p, int e);
 /* The geometric mean of the ratios that exist; *count: over how many programs. */
 double bench_geomean(const bench_prog_t *progs, int n, int e, int *count);
 void bench_write_markdown(FILE *f, const bench_config_t *cfg, const bench_tools_t *t,
-                          const bench_prog_t *progs, int n, const char *svg_rel,
-                          const char *notes);
+                          const bench_prog_t *progs, int n, const bench_series_t *series,
+                          const char *svg_rel, const char *notes);
 
 /* bench_svg.c: a grouped bar chart of the ratios to native, log scale. */
 int bench_write_svg(const char *path, const bench_prog_t *progs, int n);

@@ -242,7 +242,7 @@ static int add_words(char **argv, int argc, int max, char *store) {
 }
 
 /* Runs a build step; on failure fills note with the step and the first line it printed. */
-static bool step(const bench_prog_t *p, char *const argv[], const char *what, const char *log,
+static bool step(const char *name, char *const argv[], const char *what, const char *log,
                  char *note, bench_run_t *r) {
   bench_run_t local;
   if (!r) r = &local;
@@ -252,7 +252,7 @@ static bool step(const bench_prog_t *p, char *const argv[], const char *what, co
   if (r->status == -1 || r->status == 127) bench_fmt(first, sizeof first, "%s did not start", argv[0]);
   else if (!first[0] && r->signal) bench_fmt(first, sizeof first, "killed by signal %d", r->signal);
   else if (!first[0]) bench_fmt(first, sizeof first, "exit status %d", r->status);
-  bench_fmt(note, BENCH_NOTE, "%s failed for %s: %s", what, p->name, first);
+  bench_fmt(note, BENCH_NOTE, "%s failed for %s: %s", what, name, first);
   return false;
 }
 
@@ -284,7 +284,7 @@ static void build_clang(const bench_tools_t *t, bench_prog_t *p, bool wasm, char
   argv[argc++] = "-lm";
   argv[argc] = NULL;
   bench_fmt(log, sizeof log, "%s/%s.log", p->dir, wasm ? "wasm" : "native");
-  *ok = step(p, argv, wasm ? "clang (wasm32-wasi)" : "clang (native)", log, note, NULL);
+  *ok = step(p->name, argv, wasm ? "clang (wasm32-wasi)" : "clang (native)", log, note, NULL);
 }
 
 /* The fallback for a swasmc that cannot write executables yet: -c, then a link with the
@@ -294,11 +294,11 @@ static bool swasm_by_hand(bench_tools_t *t, bench_prog_t *p, bench_run_t *r, cha
   bench_fmt(log, sizeof log, "%s/swasmc.log", p->dir);
   bench_fmt(obj, sizeof obj, "%s/swasm.o", p->dir);
   char *argv[] = {t->swasmc, "-O2", "-c", p->wasm, "-o", obj, NULL};
-  if (!step(p, argv, "swasmc -O2 -c", log, note, r)) return false;
+  if (!step(p->name, argv, "swasmc -O2 -c", log, note, r)) return false;
   char *link[] = {"cc", "-o", p->res[BE_SWASM].exe, obj, t->rt_main_lib, t->rt_lib, "-lm",
                   "-ldl", "-lpthread", NULL};
   bench_fmt(log, sizeof log, "%s/swasm-link.log", p->dir);
-  return step(p, link, "cc (link)", log, note, NULL);
+  return step(p->name, link, "cc (link)", log, note, NULL);
 }
 
 /* swasmc -O2 straight to an executable, timed; peak memory from wait4. */
@@ -311,7 +311,7 @@ static void build_swasm(bench_tools_t *t, bench_prog_t *p) {
   bool ok = false;
   if (!t->swasm_fallback) {
     char *argv[] = {t->swasmc, "-O2", p->wasm, "-o", res->exe, NULL};
-    ok = step(p, argv, "swasmc -O2", log, note, &r);
+    ok = step(p->name, argv, "swasmc -O2", log, note, &r);
     if (!ok && r.status == 2) {   /* a usage error: this swasmc cannot write executables */
       if (!is_file(t->rt_lib) || !is_file(t->rt_main_lib)) {
         set_reason(BE_SWASM, "%s", note);
@@ -343,7 +343,7 @@ static void build_wasm2c(const bench_tools_t *t, bench_prog_t *p) {
   bench_fmt(c_out, sizeof c_out, "%s/w2c.c", p->dir);
   bench_fmt(log, sizeof log, "%s/wasm2c.log", p->dir);
   char *tr[] = {(char *)t->wasm2c, "-n", "bench", p->wasm, "-o", c_out, NULL};
-  if (!step(p, tr, "wasm2c", log, note, NULL)) { skip(p, BE_WASM2C, note); return; }
+  if (!step(p->name, tr, "wasm2c", log, note, NULL)) { skip(p, BE_WASM2C, note); return; }
   bench_fmt(res->exe, sizeof res->exe, "%s/wasm2c", p->dir);
   bench_fmt(inc_dir, sizeof inc_dir, "-I%s", p->dir);
   bench_fmt(inc_rt, sizeof inc_rt, "-I%s", t->wasm2c_rt_dir);
@@ -352,7 +352,7 @@ static void build_wasm2c(const bench_tools_t *t, bench_prog_t *p) {
   char *cc[] = {(char *)t->clang, "-O2", "-w", inc_dir, inc_rt, c_out, main_c, impl, "-o",
                 res->exe, "-lm", NULL};
   bench_fmt(log, sizeof log, "%s/wasm2c-cc.log", p->dir);
-  if (!step(p, cc, "clang of wasm2c's output", log, note, NULL)) {
+  if (!step(p->name, cc, "clang of wasm2c's output", log, note, NULL)) {
     skip(p, BE_WASM2C, note);
     return;
   }
@@ -390,4 +390,170 @@ void bench_build(bench_tools_t *t, const bench_config_t *cfg, bench_prog_t *p) {
     default: bench_fmt(p->res[e].exe, sizeof p->res[e].exe, "%s", p->wasm); break;
     }
   }
+}
+
+/* ---- the compile-speed series ------------------------------------------------------------ */
+
+const int bench_levels[BENCH_LEVELS] = {0, 2};
+
+/* What clang-19 -O2 makes of gen.c's output: about this many wasm bytes per function, plus
+ * the rest of the program. Used only to pick a function count for a requested size; the
+ * report gives the real sizes. */
+enum { GEN_BYTES_PER_FUNC = 305, GEN_BASE_BYTES = 15000 };
+
+static void series_fail(bench_csize_t *c, const char *note) {
+  c->ok = false;
+  if (!c->note[0]) bench_fmt(c->note, BENCH_NOTE, "%s", note);
+}
+
+/* gen N > gen-N.c, then the wasm module and a native reference build (-O0: only its
+ * checksum matters, and it builds in a fraction of the time). */
+static void series_generate(const bench_tools_t *t, const char *dir, const char *gen,
+                            unsigned nfuncs, bench_csize_t *c) {
+  char src[PATH_MAX + 32], native[PATH_MAX + 32], log[PATH_MAX + 32], count[16], out[PATH_MAX + 32];
+  char note[BENCH_NOTE];
+  bench_fmt(src, sizeof src, "%s/%s.c", dir, c->name);
+  bench_fmt(native, sizeof native, "%s/%s.native", dir, c->name);
+  bench_fmt(log, sizeof log, "%s/%s.log", dir, c->name);
+  bench_fmt(c->wasm, sizeof c->wasm, "%s/%s.wasm", dir, c->name);
+  bench_fmt(count, sizeof count, "%u", nfuncs);
+  bench_run_t r;
+  char *g[] = {(char *)gen, count, NULL};
+  if (bench_spawn(g, src, log, 60, &r) != 0 || r.status != 0) {
+    series_fail(c, "the generator failed");
+    return;
+  }
+  char *w[] = {(char *)t->clang, "--target=wasm32-wasi", "-O2", "-w", src, "-o", c->wasm,
+               "-lm", NULL};
+  if (!step(c->name, w, "clang (wasm32-wasi)", log, note, NULL)) { series_fail(c, note); return; }
+  char *nat[] = {(char *)t->clang, "-O0", "-w", src, "-o", native, "-lm", NULL};
+  if (!step(c->name, nat, "clang (native)", log, note, NULL)) { series_fail(c, note); return; }
+  char *run[] = {native, NULL};
+  bench_fmt(out, sizeof out, "%s/%s.native.out", dir, c->name);
+  if (bench_spawn(run, out, log, 60, &r) != 0 || r.status != 0 ||
+      !bench_read_checksum(out, c->checksum, sizeof c->checksum))
+    series_fail(c, "the native build printed no checksum");
+}
+
+static bench_csize_t *series_add(bench_series_t *s, const char *name) {
+  if (s->n == BENCH_MAX_SIZES) return NULL;
+  bench_csize_t *c = &s->sizes[s->n++];
+  memset(c, 0, sizeof *c);
+  bench_fmt(c->name, sizeof c->name, "%s", name);
+  c->ok = true;
+  return c;
+}
+
+void bench_series_build(const bench_tools_t *t, const bench_config_t *cfg, bench_series_t *s) {
+  char dir[PATH_MAX + 32], gen[PATH_MAX + 32], gen_src[PATH_MAX + 32], log[PATH_MAX + 32];
+  char note[BENCH_NOTE] = "";
+  s->n = 0;
+  bench_fmt(dir, sizeof dir, "%s/compile-series", t->work_dir);
+  bench_fmt(gen, sizeof gen, "%s/gen", dir);
+  bench_fmt(gen_src, sizeof gen_src, "%s/compile/gen.c", t->src_dir);
+  bench_fmt(log, sizeof log, "%s/gen.log", dir);
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    bench_fmt(note, sizeof note, "cannot create %s: %s", dir, strerror(errno));
+  char *cc[] = {(char *)t->clang, "-O2", "-w", gen_src, "-o", gen, NULL};
+  if (!note[0]) step("the generator", cc, "clang (native)", log, note, NULL);
+  const char *sizes = cfg->compile_sizes ? cfg->compile_sizes : "50,200,1000,3000";
+  for (const char *q = sizes; *q;) {
+    char *end;
+    unsigned long kb = strtoul(q, &end, 10);
+    if (end == q) break;   /* parse() let only numbers through */
+    q = end + (*end == ',');
+    if (kb == 0 || kb > 1000000) continue;
+    unsigned long nf = kb * 1024 > GEN_BASE_BYTES ? (kb * 1024 - GEN_BASE_BYTES) / GEN_BYTES_PER_FUNC : 1;
+    char name[64];
+    bench_fmt(name, sizeof name, "gen-%lu", nf ? nf : 1);
+    bench_csize_t *c = series_add(s, name);
+    if (!c) break;
+    c->generated = true;
+    fprintf(stderr, "compile series: generating %s (about %lu KB)\n", name, kb);
+    if (note[0]) series_fail(c, note);
+    else series_generate(t, dir, gen, (unsigned)(nf ? nf : 1), c);
+  }
+  for (const char *q = cfg->compile_extra; q && *q;) {
+    size_t len = strcspn(q, ",");
+    char path[PATH_MAX], base[PATH_MAX];
+    bench_fmt(path, sizeof path, "%.*s", (int)len, q);
+    q += len + (q[len] == ',');
+    bench_fmt(base, sizeof base, "%s", path);
+    bench_csize_t *c = series_add(s, basename(base));
+    if (!c) break;
+    bench_fmt(c->wasm, sizeof c->wasm, "%s", path);
+    if (!is_file(path)) series_fail(c, "no such file");
+  }
+  for (int i = 0; i < s->n; i++) {
+    bench_csize_t *c = &s->sizes[i];
+    struct stat st;
+    if (c->ok && stat(c->wasm, &st) == 0) c->bytes = (long)st.st_size;
+    bench_fmt(c->exe, sizeof c->exe, "%s/%s.obj", dir, c->name);
+  }
+}
+
+/* One timed swasmc -O<level> -c: the compiler alone (decode, validate, codegen, LLVM, the
+ * shards joined), without the final link of an executable. */
+static void series_compile(const bench_tools_t *t, bench_csize_t *c, int li) {
+  char obj[PATH_MAX + 16], log[PATH_MAX + 16], opt[8], note[BENCH_NOTE];
+  bench_fmt(opt, sizeof opt, "-O%d", bench_levels[li]);
+  bench_fmt(obj, sizeof obj, "%s.O%d.o", c->exe, bench_levels[li]);
+  bench_fmt(log, sizeof log, "%s.O%d.log", c->exe, bench_levels[li]);
+  char *argv[] = {(char *)t->swasmc, opt, "-c", c->wasm, "-o", obj, NULL};
+  bench_run_t r;
+  if (!step(c->name, argv, opt[2] == '0' ? "swasmc -O0 -c" : "swasmc -O2 -c", log, note, &r)) {
+    series_fail(c, note);
+    return;
+  }
+  int k = c->nruns[li]++;
+  c->wall[li][k] = r.wall;
+  c->cpu[li][k] = r.cpu;
+  if (r.maxrss_kb > c->maxrss_kb[li]) c->maxrss_kb[li] = r.maxrss_kb;
+}
+
+/* Links the last object of each level with the runtime and runs it: the big programs must
+ * print the native checksum too. */
+static void series_check(const bench_tools_t *t, bench_csize_t *c, int li) {
+  char obj[PATH_MAX + 16], exe[PATH_MAX + 16], log[PATH_MAX + 16], out[PATH_MAX + 16];
+  char note[BENCH_NOTE], sum[64];
+  bench_fmt(obj, sizeof obj, "%s.O%d.o", c->exe, bench_levels[li]);
+  bench_fmt(exe, sizeof exe, "%s.O%d", c->exe, bench_levels[li]);
+  bench_fmt(log, sizeof log, "%s.O%d.link.log", c->exe, bench_levels[li]);
+  bench_fmt(out, sizeof out, "%s.O%d.out", c->exe, bench_levels[li]);
+  char *link[] = {"cc", "-o", exe, obj, (char *)t->rt_main_lib, (char *)t->rt_lib, "-lm", "-ldl",
+                  "-lpthread", NULL};
+  if (!step(c->name, link, "cc (link)", log, note, NULL)) { series_fail(c, note); return; }
+  char *run[] = {exe, NULL};
+  bench_run_t r;
+  if (bench_spawn(run, out, log, 120, &r) != 0 || r.status != 0 ||
+      !bench_read_checksum(out, sum, sizeof sum)) {
+    bench_fmt(note, sizeof note, "the -O%d build did not run to its checksum", bench_levels[li]);
+    series_fail(c, note);
+  } else if (strcmp(sum, c->checksum) != 0) {
+    bench_fmt(note, sizeof note, "the -O%d build printed checksum %s (native: %s)",
+              bench_levels[li], sum, c->checksum);
+    series_fail(c, note);
+  }
+}
+
+void bench_series_run(const bench_tools_t *t, const bench_config_t *cfg, bench_series_t *s) {
+  int rounds = cfg->rounds < BENCH_SERIES_ROUNDS ? cfg->rounds : BENCH_SERIES_ROUNDS;
+  if (!bench_engines[BE_SWASM].available) {
+    for (int i = 0; i < s->n; i++) series_fail(&s->sizes[i], bench_engines[BE_SWASM].reason);
+    return;
+  }
+  s->ran = true;
+  for (int round = 0; round < rounds; round++)
+    for (int i = 0; i < s->n; i++)
+      for (int li = 0; li < BENCH_LEVELS; li++) {
+        bench_csize_t *c = &s->sizes[i];
+        if (!c->ok) continue;
+        fprintf(stderr, "compile series: round %d: %s (%ld bytes) at -O%d\n", round + 1, c->name,
+                c->bytes, bench_levels[li]);
+        series_compile(t, c, li);
+      }
+  bool can_link = is_file(t->rt_lib) && is_file(t->rt_main_lib);
+  for (int i = 0; i < s->n; i++)
+    for (int li = 0; li < BENCH_LEVELS; li++)
+      if (s->sizes[i].ok && s->sizes[i].generated && can_link) series_check(t, &s->sizes[i], li);
 }

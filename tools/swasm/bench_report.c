@@ -15,6 +15,13 @@
 /* The swasm targets of the issue: geomean ratio, worst ratio. */
 #define TARGET_GEOMEAN 1.10
 #define TARGET_WORST 1.5
+/* Compile speed (KB of wasm per second of wall time, modules of 1 MB and more) and the
+ * linearity test: the least-squares line through the generated sizes (time or memory = fixed
+ * cost + cost per MB) must pass within LINEAR_DEV of every point. Growth faster than linear
+ * (a quadratic, say) cannot: the line then misses the small modules or the largest. */
+static const double target_kbs[BENCH_LEVELS] = {1024.0, 200.0};
+#define SERIES_MIN_BYTES (1000L * 1024)
+#define LINEAR_DEV 0.15
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -113,6 +120,12 @@ static void machine(FILE *f, const bench_config_t *cfg) {
   fprintf(f, "```sh\nbuild/tools/swasm/%s\n```\n\n", cfg->command);
   fprintf(f, "- Machine: %s, %ld CPUs online, %ld MiB memory, Linux %s\n", model,
           sysconf(_SC_NPROCESSORS_ONLN), mem_total_mib(), u.release);
+#ifdef NDEBUG
+  fprintf(f, "- swasm built without assertions (release: LLVM modules not verified)\n");
+#else
+  fprintf(f, "- swasm built with assertions (every LLVM module verified, which release builds "
+          "skip)\n");
+#endif
   char load_end[64];
   bench_loadavg(load_end, sizeof load_end);
   if (cfg->load_start[0] && load_end[0])
@@ -211,6 +224,131 @@ static void table_compile(FILE *f, const bench_prog_t *progs, int n) {
   fprintf(f, "\n");
 }
 
+/* ---- the compile-speed series -------------------------------------------------------- */
+
+enum { S_WALL, S_CPU, S_RSS };
+
+static double series_value(const bench_csize_t *c, int li, int what) {
+  if (what == S_RSS) return (double)c->maxrss_kb[li] / 1024.0;
+  return bench_median(what == S_WALL ? c->wall[li] : c->cpu[li], c->nruns[li]);
+}
+
+static bool series_usable(const bench_csize_t *c, int li) {
+  return c->ok && c->nruns[li] > 0 && c->bytes > 0;
+}
+
+/* Least squares y = a + b x over the generated modules, x in MB; false under three points. */
+typedef struct line_fit { double a, b, r2, max_dev; int n; } line_fit_t;
+
+static bool series_fit(const bench_series_t *s, int li, int what, line_fit_t *fit) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, xs[BENCH_MAX_SIZES], ys[BENCH_MAX_SIZES];
+  int n = 0;
+  for (int i = 0; i < s->n; i++) {
+    const bench_csize_t *c = &s->sizes[i];
+    if (!c->generated || !series_usable(c, li)) continue;
+    double x = (double)c->bytes / 1e6, y = series_value(c, li, what);
+    xs[n] = x; ys[n] = y; n++;
+    sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y;
+  }
+  if (n < 3) return false;
+  double d = n * sxx - sx * sx;
+  if (d <= 0) return false;
+  fit->n = n;
+  fit->b = (n * sxy - sx * sy) / d;
+  fit->a = (sy - fit->b * sx) / n;
+  double ss_tot = syy - sy * sy / n, ss_res = 0;
+  fit->max_dev = 0;
+  for (int k = 0; k < n; k++) {
+    double pred = fit->a + fit->b * xs[k], e = ys[k] - pred;
+    ss_res += e * e;
+    double dev = pred > 0 ? fabs(e) / pred : INFINITY;
+    if (dev > fit->max_dev) fit->max_dev = dev;
+  }
+  fit->r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+  return true;
+}
+
+static bool fit_linear(const line_fit_t *f) { return f->max_dev <= LINEAR_DEV; }
+
+static void table_series_level(FILE *f, const bench_series_t *s, int li, int rounds) {
+  fprintf(f, "#### swasmc -O%d -c (median of %d round%s)\n\n", bench_levels[li], rounds,
+          rounds == 1 ? "" : "s");
+  fprintf(f, "| module | wasm KB | wall (s) | CPU (s) | KB/s (wall) | KB/s (CPU) | CPU s per MB "
+             "| peak RSS (MiB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (int i = 0; i < s->n; i++) {
+    const bench_csize_t *c = &s->sizes[i];
+    double kb = (double)c->bytes / 1024.0;
+    if (!series_usable(c, li)) {
+      fprintf(f, "| %s | %.0f | **failed** | | | | | |\n", c->name, kb);
+      continue;
+    }
+    double w = series_value(c, li, S_WALL), cpu = series_value(c, li, S_CPU);
+    fprintf(f, "| %s | %.0f | %.2f | %.2f | %.0f | %.0f | %.2f | %.0f |\n", c->name, kb, w, cpu,
+            w > 0 ? kb / w : 0.0, cpu > 0 ? kb / cpu : 0.0, cpu / ((double)c->bytes / 1e6),
+            series_value(c, li, S_RSS));
+  }
+  fprintf(f, "\n");
+  line_fit_t t, m;
+  if (series_fit(s, li, S_CPU, &t) && series_fit(s, li, S_RSS, &m))
+    fprintf(f, "Least-squares lines over the %d generated modules: CPU time = %.2f s + %.2f s "
+            "per MB (R² %.3f; no point more than %.0f%% off the line); peak RSS = %.0f MiB + "
+            "%.1f MiB per MB (R² %.3f; no point more than %.0f%% off).\n\n", t.n, t.a, t.b,
+            t.r2, 100 * t.max_dev, m.a, m.b, m.r2, 100 * m.max_dev);
+}
+
+static void table_series(FILE *f, const bench_config_t *cfg, const bench_series_t *s) {
+  if (!s || s->n == 0) return;
+  int rounds = cfg->rounds < BENCH_SERIES_ROUNDS ? cfg->rounds : BENCH_SERIES_ROUNDS;
+  fprintf(f, "### Compile speed by module size\n\n"
+          "`gen-N` is a program of N distinct C functions generated by "
+          "`testsuite/bench/compile/gen.c` (integer and float loops, switch-dispatched state "
+          "machines, string scanning, records, bit manipulation, calls through a table), built "
+          "with clang-19 -O2 for wasm32-wasi; other rows are modules given with "
+          "`--compile-extra`. Timed: `swasmc -O0 -c` and `-O2 -c` (decode, validate, codegen, "
+          "LLVM, the shards' objects joined), interleaved by size and level; peak RSS is the "
+          "largest over the rounds. Each generated program is then linked with the runtime at "
+          "both levels and must print its native checksum.\n\n");
+  if (!s->ran) fprintf(f, "(not run: %s)\n\n", bench_engines[BE_SWASM].reason);
+  for (int li = 0; li < BENCH_LEVELS; li++) table_series_level(f, s, li, rounds);
+}
+
+static void targets_series(FILE *f, const bench_series_t *s) {
+  if (!s || !s->ran) {
+    fprintf(f, "- compile speed and linearity: not measured (run without --no-compile-series)\n");
+    return;
+  }
+  for (int li = 0; li < BENCH_LEVELS; li++) {
+    char list[512] = "";
+    int big = 0, slow = 0;
+    for (int i = 0; i < s->n; i++) {
+      const bench_csize_t *c = &s->sizes[i];
+      if (!series_usable(c, li) || c->bytes < SERIES_MIN_BYTES) continue;
+      double kbs = (double)c->bytes / 1024.0 / series_value(c, li, S_WALL);
+      big++;
+      if (kbs < target_kbs[li]) slow++;
+      size_t l = strlen(list);
+      bench_fmt(list + l, sizeof list - l, "%s%s %.0f KB/s", big > 1 ? ", " : "", c->name, kbs);
+    }
+    fprintf(f, "- -O%d compiles at least %.0f KB of wasm per second (wall, modules of 1 MB or "
+            "more): %s%s%s\n", bench_levels[li], target_kbs[li],
+            !big ? "not measured" : slow ? "**MISSED**: " : "met: ", list, "");
+  }
+  for (int li = 0; li < BENCH_LEVELS; li++) {
+    line_fit_t t, m;
+    if (!series_fit(s, li, S_CPU, &t) || !series_fit(s, li, S_RSS, &m)) {
+      fprintf(f, "- -O%d time and peak memory linear in module size: not measured (fewer "
+              "than three generated sizes)\n", bench_levels[li]);
+      continue;
+    }
+    bool ok = fit_linear(&t) && fit_linear(&m);
+    fprintf(f, "- -O%d CPU time and peak memory linear in module size (a fixed cost plus a cost "
+            "per MB within %.0f%% of every generated size): %s (time: %.2f s + %.2f s/MB, at "
+            "most %.0f%% off; memory: %.0f MiB + %.1f MiB/MB, at most %.0f%% off)\n",
+            bench_levels[li], 100 * LINEAR_DEV, ok ? "met" : "**MISSED**", t.a, t.b,
+            100 * t.max_dev, m.a, m.b, 100 * m.max_dev);
+  }
+}
+
 /* "met" or "MISSED" with the programs that miss, for one comparison against another engine. */
 static void target_faster(FILE *f, const bench_prog_t *progs, int n, int other) {
   if (!shown(BE_SWASM) || !shown(other) || !bench_engines[other].available) {
@@ -236,12 +374,14 @@ static void target_faster(FILE *f, const bench_prog_t *progs, int n, int other) 
           missed ? "" : "");
 }
 
-static void targets(FILE *f, const bench_prog_t *progs, int n) {
+static void targets(FILE *f, const bench_prog_t *progs, int n, const bench_series_t *s) {
   fprintf(f, "## Targets\n\n");
   int k;
   double g = bench_geomean(progs, n, BE_SWASM, &k);
   if (isnan(g)) {
-    fprintf(f, "- swasm not measured: %s\n\n", bench_engines[BE_SWASM].reason);
+    fprintf(f, "- swasm not measured: %s\n", bench_engines[BE_SWASM].reason);
+    targets_series(f, s);
+    fprintf(f, "\n");
     return;
   }
   fprintf(f, "- geometric mean swasm/native <= %.2f: %.3f over %d program%s: %s\n", TARGET_GEOMEAN,
@@ -258,6 +398,7 @@ static void targets(FILE *f, const bench_prog_t *progs, int n) {
           over ? "**MISSED**: " : "met", list);
   target_faster(f, progs, n, BE_NODE_TURBOFAN);
   target_faster(f, progs, n, BE_WASM2C);
+  targets_series(f, s);
   fprintf(f, "\n");
 }
 
@@ -277,8 +418,8 @@ static void problems(FILE *f, const bench_prog_t *progs, int n) {
 }
 
 void bench_write_markdown(FILE *f, const bench_config_t *cfg, const bench_tools_t *t,
-                          const bench_prog_t *progs, int n, const char *svg_rel,
-                          const char *notes) {
+                          const bench_prog_t *progs, int n, const bench_series_t *series,
+                          const char *svg_rel, const char *notes) {
   (void)t;
   fprintf(f, "# swasm performance\n\n");
   fprintf(f, "<!-- Generated by 'swasm bench'; edit only below the bench:notes marker. -->\n\n");
@@ -290,7 +431,8 @@ void bench_write_markdown(FILE *f, const bench_config_t *cfg, const bench_tools_
   table_ratios(f, progs, n);
   table_times(f, cfg, progs, n);
   table_compile(f, progs, n);
-  targets(f, progs, n);
+  table_series(f, cfg, series);
+  targets(f, progs, n, series);
   problems(f, progs, n);
   if (notes) fputs(notes, f);
   else fprintf(f, "<!-- bench:notes -->\n## Notes\n\n(none yet)\n");

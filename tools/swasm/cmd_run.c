@@ -543,6 +543,10 @@ int cmd_run(int argc, char **argv) {
   run_opts_t o;
   memset(&o, 0, sizeof o);
   int rc = parse_args(argc, argv, &o);
+  if (rc == 0 && tool_is_component_file(o.file)) {
+    free_opts(&o);
+    return cmd_run_component(argc, argv);
+  }
   if (rc == 0) {
     char lib[4096];
     rc = compile_module(&o, lib, sizeof lib);

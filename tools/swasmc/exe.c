@@ -206,3 +206,116 @@ int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
   }
   return 0;
 }
+
+/* ---- executables from components ------------------------------------------------------- */
+
+/* One archive, looked for as find_runtime looks for the runtime's: $SWASM_RT_LIB_DIR (flat or
+ * a build tree), the build tree swasmc runs from (under subdir), beside the installed swasmc,
+ * the configured library directory, then the configured build tree. */
+static bool find_archive(const char *name, const char *subdir, char *out, size_t size) {
+  char self[PATH_MAX], dirs[5][PATH_MAX + 64];
+  int n = 0;
+  const char *env = getenv("SWASM_RT_LIB_DIR");
+  if (env && *env) {
+    snprintf(dirs[n++], sizeof dirs[0], "%s", env);
+    snprintf(dirs[n++], sizeof dirs[0], "%s/%s", env, subdir);
+  } else {
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    const char *tail = "/tools/swasmc/swasmc";
+    size_t tl = strlen(tail);
+    if (len > 0) {
+      self[len] = 0;
+      if ((size_t)len > tl && strcmp(self + len - tl, tail) == 0)
+        snprintf(dirs[n++], sizeof dirs[0], "%.*s/%s", (int)((size_t)len - tl), self, subdir);
+      char *slash = strrchr(self, '/');
+      if (slash) {
+        *slash = 0;
+        snprintf(dirs[n++], sizeof dirs[0], "%s/../%s", self, SWASM_RT_LIBDIR_REL);
+      }
+    }
+    snprintf(dirs[n++], sizeof dirs[0], "%s", SWASM_RT_INSTALL_LIBDIR);
+    snprintf(dirs[n++], sizeof dirs[0], "%s/%s", SWASM_RT_BUILD_DIR, subdir);
+  }
+  for (int i = 0; i < n; i++) {
+    int w = snprintf(out, size, "%s/%s", dirs[i], name);
+    if (w > 0 && (size_t)w < size && readable(out)) return true;
+  }
+  fprintf(stderr, "swasmc: cannot find %s (an executable from a component links it); set "
+          "SWASM_RT_LIB_DIR to its directory\n", name);
+  return false;
+}
+
+int exe_link_component(const swasm_buf_t *obj, const char *const *objs, uint32_t nobjs,
+                       const char *out, const char *triple, const exe_grants_t *g) {
+  enum { NLIBS = 4, MAX_OBJS = 48 };
+  static const char *const names[NLIBS][2] = {
+    {"libswasm-cexe.a", "tools/swasmc"}, {"libswasm-linker.a", "linker"},
+    {"libswasm-compiler.a", "compiler"}, {RT_LIB, "runtime"}};
+  char paths[NLIBS][PATH_MAX + 64];
+  for (int i = 0; i < NLIBS; i++)
+    if (!find_archive(names[i][0], names[i][1], paths[i], sizeof paths[i])) return EXIT_USAGE;
+  if (nobjs > MAX_OBJS) {
+    fprintf(stderr, "swasmc: more than %d core modules to link\n", MAX_OBJS);
+    return EXIT_INPUT;
+  }
+  const char *libs[MAX_OBJS + NLIBS + 1];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < nobjs; i++) libs[n++] = objs[i];
+  for (int i = 0; i < NLIBS; i++) libs[n++] = paths[i];
+  libs[n] = NULL;
+  const char *san_args[] = {"-fsanitize=" SWASM_RT_SANITIZE, NULL};
+  swasm_exe_opts_t opts;
+  memset(&opts, 0, sizeof opts);
+  opts.triple = triple;
+  opts.libs = libs;
+  opts.grants = g->n ? (const char *const *)g->list : NULL;
+  opts.shared_libc = g->shared_libc;
+  if (SWASM_RT_SANITIZE[0]) {
+    opts.link_args = san_args;
+    opts.shared_libc = true;
+  }
+  swasm_diag_t d;
+  memset(&d, 0, sizeof d);
+  swasm_status_t st = swasm_link_executable(obj, out, &opts, &d);
+  if (st == SWASM_IO && !opts.shared_libc) {
+    /* No static C library on this system: link it dynamically, as exe_link does. */
+    swasm_diag_t d2;
+    memset(&d2, 0, sizeof d2);
+    opts.shared_libc = true;
+    if (swasm_link_executable(obj, out, &opts, &d2) == SWASM_OK) st = SWASM_OK;
+  }
+  if (st != SWASM_OK) {
+    fprintf(stderr, "swasmc: %s\n", d.message);
+    return st == SWASM_IO ? EXIT_USAGE : EXIT_INPUT;
+  }
+  return 0;
+}
+
+int exe_link_component_shared(const swasm_buf_t *obj, const char *const *objs, uint32_t nobjs,
+                              const char *out, const char *triple) {
+  enum { MAX_OBJS = 48 };
+  if (nobjs > MAX_OBJS) {
+    fprintf(stderr, "swasmc: more than %d core modules to link\n", MAX_OBJS);
+    return EXIT_INPUT;
+  }
+  /* The executable link with -shared and the C library shared: a library whose swasm_rt_*
+   * references bind to the runtime of the process that loads it, as swasm_link_shared's do. */
+  const char *libs[MAX_OBJS + 1];
+  for (uint32_t i = 0; i < nobjs; i++) libs[i] = objs[i];
+  libs[nobjs] = NULL;
+  const char *args[] = {"-shared", NULL};
+  swasm_exe_opts_t opts;
+  memset(&opts, 0, sizeof opts);
+  opts.triple = triple;
+  opts.libs = libs;
+  opts.shared_libc = true;
+  opts.link_args = args;
+  swasm_diag_t d;
+  memset(&d, 0, sizeof d);
+  swasm_status_t st = swasm_link_executable(obj, out, &opts, &d);
+  if (st != SWASM_OK) {
+    fprintf(stderr, "swasmc: %s\n", d.message);
+    return st == SWASM_IO ? EXIT_USAGE : EXIT_INPUT;
+  }
+  return 0;
+}

@@ -4,6 +4,7 @@
 #define SWASMC_EXE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "swasm/compiler.h"
 
@@ -29,5 +30,22 @@ bool exe_check_command(const swasm_module_t *m, const char *in);
 /* Links obj into the executable out with the runtime and the grants; an exit status. */
 int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
              const exe_grants_t *g);
+
+/* Links the payload object of a component (cexe.c) and its core modules' objects into the
+ * executable out with libswasm-cexe (its main), the linker, the compiler's component decoder
+ * and the runtime; an exit status. */
+int exe_link_component(const swasm_buf_t *obj, const char *const *objs, uint32_t nobjs,
+                       const char *out, const char *triple, const exe_grants_t *g);
+
+/* The same objects linked into a shared library (swasm_cpkg_open loads it). */
+int exe_link_component_shared(const swasm_buf_t *obj, const char *const *objs, uint32_t nobjs,
+                              const char *out, const char *triple);
+
+/* cexe.c: the executable of a wasi:cli/command component, or with shared a library of any
+ * component (bytes[0..size), decoded and validated as c): compiles its core modules, packs
+ * them with it, links; an exit status. */
+int cexe_build(const swasm_component_t *c, const uint8_t *bytes, size_t size,
+               const swasm_features_t *features, const swasm_compile_opts_t *copts,
+               const char *in, const char *out, const exe_grants_t *g, bool shared);
 
 #endif

@@ -246,8 +246,9 @@ static bool is_text(const char *path, const uint8_t *b, size_t n) {
   return false;
 }
 
-/* Reads, converts if text, decodes and validates. Prints its own errors. */
-static int load_module(const options_t *o, swasm_module_t **out) {
+/* Reads, converts if text, decodes and validates. Prints its own errors. A component's bytes
+ * are handed back in *comp instead (with *out NULL). */
+static int load_module(const options_t *o, swasm_module_t **out, swasm_buf_t *comp) {
   FILE *f = fopen(o->in, "rb");
   if (!f) {
     fprintf(stderr, "swasmc: cannot open %s: %s\n", o->in, strerror(errno));
@@ -283,6 +284,10 @@ static int load_module(const options_t *o, swasm_module_t **out) {
       return status_exit(st);
     }
     file = bin;
+  }
+  if (swasm_is_component(file.data, file.size)) {
+    *comp = file;
+    return 0;
   }
   swasm_status_t st = swasm_module_decode(file.data, file.size, &o->features, out, &d);
   swasm_buf_free(&file);
@@ -376,6 +381,32 @@ static int compile_and_write(const options_t *o, const swasm_module_t *m, const 
   return rc;
 }
 
+/* A component: an executable of a wasi:cli/command or a library (cexe.c); the other outputs
+ * are for modules. */
+static int compile_component(const options_t *o, const swasm_buf_t *bytes, const char *out) {
+  if (o->mode != MODE_EXE && o->mode != MODE_SHARED) {
+    fprintf(stderr, "swasmc: %s is a component: swasmc makes executables of wasi:cli/command "
+            "components and shared libraries (-shared) of any; -c, -S and --emit are for core "
+            "modules\n", o->in);
+    return EXIT_USAGE;
+  }
+  swasm_component_t *c = NULL;
+  swasm_diag_t d;
+  memset(&d, 0, sizeof d);
+  swasm_status_t st = swasm_component_decode(bytes->data, bytes->size, &o->features, &c, &d);
+  if (st == SWASM_OK) st = swasm_component_validate(c, &d);
+  int rc;
+  if (st != SWASM_OK) {
+    report(&d, o->in, NULL);
+    rc = status_exit(st);
+  } else {
+    rc = cexe_build(c, bytes->data, bytes->size, &o->features, &o->copts, o->in, out, &o->grants,
+                    o->mode == MODE_SHARED);
+  }
+  if (c) swasm_component_free(c);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   options_t o;
   memset(&o, 0, sizeof o);
@@ -392,9 +423,12 @@ int main(int argc, char **argv) {
   const char *out = o.out ? o.out : def;
   if (!out) return EXIT_USAGE;
   swasm_module_t *m = NULL;
-  rc = load_module(&o, &m);
-  if (rc == 0 && o.mode == MODE_EXE && !exe_check_command(m, o.in)) rc = EXIT_INPUT;
-  if (rc == 0) rc = compile_and_write(&o, m, out);
+  swasm_buf_t comp = {NULL, 0};
+  rc = load_module(&o, &m, &comp);
+  if (rc == 0 && comp.data) rc = compile_component(&o, &comp, out);
+  else if (rc == 0 && o.mode == MODE_EXE && !exe_check_command(m, o.in)) rc = EXIT_INPUT;
+  if (rc == 0 && m) rc = compile_and_write(&o, m, out);
+  swasm_buf_free(&comp);
   if (m) swasm_module_free(m);
   free(def);
   exe_grants_free(&o.grants);

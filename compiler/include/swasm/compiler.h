@@ -707,6 +707,12 @@ typedef struct swasm_component {
   bool validated;
 
   struct swasm_arena *arena;   /* the outermost component's arena holds everything */
+
+  /* After validation, for the component-level sorts (FUNC, VALUE, TYPE, COMPONENT, INSTANCE;
+   * NULL for core sorts): the semantic type of each index space entry, [space_size[sort]]. A
+   * resource type definition's entry has kind SWASM_CM_RESOURCE and its resource node;
+   * instantiation binds such nodes to run-time resource types (libswasm-linker). */
+  const struct swasm_cm_type *const *space_types[SWASM_CM_NSORTS];
 } swasm_component_t;
 
 /* True when bytes start with the magic number and layer 1: a component (of any version; the
