@@ -91,6 +91,8 @@ typedef struct lk_lowered {
   /* The lowered function's type as the lowering component sees it (the canon's functype):
    * its resource types are resolved in opts.inst. NULL: callee->type. */
   const swasm_cm_type_t *type;
+  /* The generated adapter that is the core function instead of hf (adapter/), or NULL. */
+  struct lk_adapter *adapter;
 } lk_lowered_t;
 
 /* ---- resource types (inst_*.c) ---- */
@@ -147,5 +149,24 @@ LK_HIDDEN swasm_host_func_t *lk_builtin(lk_instance_t *inst, const swasm_cm_cano
 /* Fills err with a trap of code SWASM_TRAP_HOST (or the given one) and message; returns false. */
 LK_HIDDEN bool lk_trap(swasm_error_t *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* ---- fused adapters (adapter/) ---- */
+
+/* A `canon lower` of a lifted function as a generated adapter module (compiler.h, "fused
+ * adapters") instantiated with the linker's helpers: the caller's core code calls it like any
+ * core function and it calls the callee's core function, with no value trees. */
+typedef struct lk_adapter lk_adapter_t;
+
+/* Whether adapters are generated: SWASM_ADAPTERS=tree in the environment forces the tree path
+ * (for differential testing); anything else, or unset, allows adapters. */
+LK_HIDDEN bool lk_adapters_enabled(void);
+/* Makes the core function of lw (callee, type and options filled) as an adapter compiled with
+ * copts through the compile cache. NULL when the pair is not covered or the adapter cannot be
+ * built: the caller then uses lk_lower. On success *out is the function and *inst the
+ * adapter's core instance, which the caller frees with the core instances (after those that
+ * import it, before the callee's); then lk_adapter_free. */
+LK_HIDDEN lk_adapter_t *lk_adapter_new(const lk_lowered_t *lw, const swasm_compile_opts_t *copts,
+                                       swasm_func_t *out, swasm_instance_t **inst);
+LK_HIDDEN void lk_adapter_free(lk_adapter_t *a);
 
 #endif

@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <llvm-c/DebugInfo.h>
+
 #include "cg.h"
 
 #define WINDOW 64         /* facts searched, from the most recent: bounds the work per access */
@@ -122,6 +124,13 @@ static const cg_addr_fact_t *anchor(cg_func_t *f, LLVMValueRef x, uint64_t c, ui
       best = a;
   }
   return best;
+}
+
+bool cg_addr_no_wrap(cg_func_t *f, LLVMValueRef x, uint64_t c) {
+  uint32_t stop = f->nfacts > WINDOW ? f->nfacts - WINDOW : 0;
+  for (uint32_t i = f->nfacts; i-- > stop;)
+    if (f->facts[i].value == x && c <= f->facts[i].headroom) return true;
+  return false;
 }
 
 static void add_fact(cg_func_t *f, LLVMValueRef value, LLVMValueRef root, uint64_t c,
@@ -232,9 +241,36 @@ void cg_addr_note(cg_func_t *f, uint16_t op) {
   else loop->has_call = true;
 }
 
+/* Marks the loop's back edges with llvm.loop.vectorize.enable. A loop the wasm producer
+ * unrolled accesses each stream at k consecutive offsets per iteration, which LLVM's loop
+ * vectoriser sees as interleaved groups; without AVX2 its x86 cost model prices their
+ * (de)interleaving shuffles lane by lane and gives up, although for a group whose members
+ * all do the same thing the shuffles fold away and leave plain wide loads and stores (a byte
+ * loop unrolled by four runs 12 to 17 times slower scalar). Forcing skips only the
+ * profitability test: legality checks and runtime overlap checks stay. */
+static void force_vectorise(cg_func_t *f, cg_frame_t *loop) {
+  LLVMContextRef ctx = f->cm->ctx;
+  LLVMMetadataRef tmp = LLVMTemporaryMDNode(ctx, NULL, 0);
+  LLVMMetadataRef name = LLVMMDStringInContext2(ctx, "llvm.loop.vectorize.enable", 26);
+  LLVMMetadataRef on = LLVMValueAsMetadata(LLVMConstInt(f->cm->t_i1, 1, false));
+  LLVMMetadataRef hint[] = {name, on};
+  LLVMMetadataRef ops[] = {tmp, LLVMMDNodeInContext2(ctx, hint, 2)};
+  LLVMMetadataRef id = LLVMMDNodeInContext2(ctx, ops, 2);
+  LLVMMetadataReplaceAllUsesWith(tmp, id);   /* a loop id refers to itself */
+  unsigned kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop", 9);
+  LLVMValueRef idv = LLVMMetadataAsValue(ctx, id);
+  for (LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(loop->head)); u;
+       u = LLVMGetNextUse(u)) {
+    LLVMValueRef br = LLVMGetUser(u);
+    if (br != loop->pre_br && LLVMIsATerminatorInst(br)) LLVMSetMetadata(br, kind, idv);
+  }
+}
+
 /* LLVM vectorises innermost loops without calls; elsewhere the private bases would only cost
  * registers (and hide from alias analysis that two roots may be the same address). */
 void cg_addr_loop_end(cg_func_t *f, cg_frame_t *loop) {
+  if (!loop->has_inner_loop && !loop->has_call && loop->unrolled && loop->nstreams)
+    force_vectorise(f, loop);
   if (!loop->has_inner_loop && !loop->has_call) return;
   for (uint32_t i = 0; i < loop->nstreams; i++) {
     LLVMValueRef copy = loop->streams[i].base;
@@ -309,6 +345,8 @@ LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t 
     LLVMValueRef av = a->value;
     uint64_t d = c - a->c, ac = a->c;
     *basep = stream_base(f, mem, av);
+    cg_frame_t *loop = innermost_loop(f);
+    if (loop && d) loop->unrolled = true;
     add_fact(f, av, x, ac, mem, proved + d);
     if (av == x) resolve(f, x, mem, proved + d);
     return wide(cm->b, cm, av, d + offset);

@@ -92,6 +92,7 @@ typedef struct cg_frame {
    * this loop's address streams use are made. */
   LLVMValueRef pre_br;
   bool has_inner_loop, has_call;   /* loop: what keeps LLVM from vectorising it */
+  bool unrolled;            /* loop: a stream was accessed at several offsets (addr.c) */
   uint32_t nstreams;
   struct { LLVMValueRef root, base; uint32_t mem; } streams[CG_MAX_STREAMS];
 } cg_frame_t;
@@ -236,6 +237,9 @@ CG_HIDDEN LLVMValueRef cg_cond(cg_func_t *f, LLVMValueRef v);
  * pointer the offset applies to: the memory's base, or a copy private to x's stream. */
 CG_HIDDEN LLVMValueRef cg_addr_ea(cg_func_t *f, uint32_t mem, LLVMValueRef addr, uint64_t offset,
                                   unsigned n, LLVMValueRef *base);
+/* Whether the i32 x + c is known not to wrap: an access to x has proven it (numeric.c marks
+ * such adds nuw, which gives LLVM's loop analyses the trip counts of pointer-stepping loops). */
+CG_HIDDEN bool cg_addr_no_wrap(cg_func_t *f, LLVMValueRef x, uint64_t c);
 CG_HIDDEN LLVMValueRef cg_local_get(cg_func_t *f, uint32_t i);
 CG_HIDDEN void cg_local_set(cg_func_t *f, uint32_t i, LLVMValueRef v);
 /* After an instruction for which cg_addr_breaks: later accesses prove nothing for earlier ones. */

@@ -87,12 +87,27 @@ static LLVMValueRef int_div(cg_func_t *f, unsigned k, LLVMValueRef x, LLVMValueR
   }
 }
 
+/* x + c for an x that an access has proven far enough below 4 GiB cannot wrap: the nuw
+ * flag lets LLVM compute the trip count of a loop that steps a pointer to an end pointer. */
+static LLVMValueRef add(cg_func_t *f, LLVMValueRef x, LLVMValueRef y) {
+  LLVMBuilderRef b = f->cm->b;
+  if (LLVMIsAConstantInt(x)) {
+    LLVMValueRef t = x;
+    x = y;
+    y = t;
+  }
+  if (LLVMTypeOf(x) == f->cm->t_i32 && LLVMIsAConstantInt(y) && !LLVMIsAConstant(x) &&
+      cg_addr_no_wrap(f, x, (uint32_t)LLVMConstIntGetZExtValue(y)))
+    return LLVMBuildNUWAdd(b, x, y, "");
+  return LLVMBuildAdd(b, x, y, "");
+}
+
 static LLVMValueRef int_binary(cg_func_t *f, unsigned k, LLVMValueRef x, LLVMValueRef y) {
   LLVMBuilderRef b = f->cm->b;
   LLVMTypeRef t = LLVMTypeOf(x);
   LLVMValueRef mask = LLVMConstInt(t, LLVMGetIntTypeWidth(t) - 1, false);
   switch (k) {
-  case I_ADD: return LLVMBuildAdd(b, x, y, "");
+  case I_ADD: return add(f, x, y);
   case I_SUB: return LLVMBuildSub(b, x, y, "");
   case I_MUL: return LLVMBuildMul(b, x, y, "");
   case I_AND: return LLVMBuildAnd(b, x, y, "");

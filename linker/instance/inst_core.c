@@ -144,7 +144,12 @@ bool ci_core_alias(ci_frame_t *f, const swasm_cm_alias_t *a, swasm_error_t *err)
 void ci_core_free(swasm_cinst_t *r) {
   for (uint32_t i = r->cores.n; i-- > 0;) swasm_instance_free(r->cores.p[i]);
   r->cores.n = 0;
-  for (uint32_t i = 0; i < r->lowered.n; i++) lk_lowered_free(r->lowered.p[i]);
+  for (uint32_t i = 0; i < r->lowered.n; i++) {
+    lk_lowered_t *lw = r->lowered.p[i];
+    lk_adapter_free(lw->adapter);
+    lw->adapter = NULL;
+    lk_lowered_free(lw);
+  }
   r->lowered.n = 0;
   for (uint32_t i = 0; i < r->host_funcs.n; i++) swasm_host_func_free(r->host_funcs.p[i]);
   r->host_funcs.n = 0;
@@ -165,6 +170,7 @@ static bool resolve_opts(ci_frame_t *f, const swasm_cm_canonopts_t *o, lk_opts_t
   memset(out, 0, sizeof *out);
   out->inst = &f->lk;
   out->enc = o->has_string_encoding ? o->string_encoding : SWASM_CM_UTF8;
+  out->async = o->async;
   /* Async lifts and lowers are the canonical ABI's to accept or refuse; callbacks are not. */
   if (o->has_callback) return ci_fail(err, "async callbacks are not supported");
   if (o->has_memory) {
@@ -203,11 +209,25 @@ static bool lower(ci_frame_t *f, const swasm_cm_canon_t *cn, swasm_error_t *err)
   if (cn->functype && !ci_bind_like(f, cn->functype, callee->type))
     return ci_fail(err, "out of memory");
   lw->callee = callee;
+  lw->type = cn->functype;   /* the lowering side's view of the type (NULL: the callee's) */
   if (!resolve_opts(f, &cn->opts, &lw->opts, err)) return false;
   swasm_func_t out;
-  if (!lk_lower(lw, &out, err)) return false;
+  swasm_instance_t *ai = NULL;
+  /* a generated adapter when it covers the call (linker/adapter), else the tree path; code
+   * linked into an executable (opts.load) keeps the tree path: it compiles nothing */
+  if (!f->root->opts.load && lk_adapters_enabled())
+    lw->adapter = lk_adapter_new(lw, &f->root->opts.compile, &out, &ai);
+  if (!lw->adapter && !lk_lower(lw, &out, err)) return false;
   if (!ci_push(&f->root->lowered, lw)) {
+    if (ai) swasm_instance_free(ai);
+    lk_adapter_free(lw->adapter);
     lk_lowered_free(lw);
+    return ci_fail(err, "out of memory");
+  }
+  /* the adapter's instance is freed with the core instances, in creation order: after the
+   * one that imports it, before the callee's */
+  if (ai && !ci_push(&f->root->cores, ai)) {
+    swasm_instance_free(ai);
     return ci_fail(err, "out of memory");
   }
   return push_core(f, SWASM_CM_CORE_FUNC, (swasm_extern_t){.kind = SWASM_K_FUNC, .u.func = out},
@@ -234,16 +254,14 @@ static bool builtin(ci_frame_t *f, const swasm_cm_canon_t *cn, swasm_error_t *er
 
 /* Primitive value types as semantic nodes, for task.return's result written as a primitive. */
 static const swasm_cm_type_t *prim_type(uint8_t code) {
-  static swasm_cm_type_t prims[256];
-  static const uint8_t codes[] = {SWASM_CM_BOOL, SWASM_CM_S8, SWASM_CM_U8, SWASM_CM_S16,
-                                  SWASM_CM_U16, SWASM_CM_S32, SWASM_CM_U32, SWASM_CM_S64,
-                                  SWASM_CM_U64, SWASM_CM_F32, SWASM_CM_F64, SWASM_CM_CHAR,
-                                  SWASM_CM_STRING, SWASM_CM_ERROR_CONTEXT};
-  for (size_t i = 0; i < sizeof codes; i++)
-    if (codes[i] == code) {
-      prims[code].kind = code;   /* the same value every time: no race matters */
-      return &prims[code];
-    }
+  static const swasm_cm_type_t prims[] = {
+    {.kind = SWASM_CM_BOOL}, {.kind = SWASM_CM_S8}, {.kind = SWASM_CM_U8},
+    {.kind = SWASM_CM_S16}, {.kind = SWASM_CM_U16}, {.kind = SWASM_CM_S32},
+    {.kind = SWASM_CM_U32}, {.kind = SWASM_CM_S64}, {.kind = SWASM_CM_U64},
+    {.kind = SWASM_CM_F32}, {.kind = SWASM_CM_F64}, {.kind = SWASM_CM_CHAR},
+    {.kind = SWASM_CM_STRING}, {.kind = SWASM_CM_ERROR_CONTEXT}};
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+    if (prims[i].kind == code) return &prims[i];
   return NULL;
 }
 

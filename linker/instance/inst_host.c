@@ -33,7 +33,8 @@ static bool parse_semver(const char *s, semver_t *v) {
 bool ci_iface_match(const char *import, const char *provided) {
   if (strcmp(import, provided) == 0) return true;
   const char *ia = strchr(import, '@'), *pa = strchr(provided, '@');
-  if (!ia || !pa || ia - import != pa - provided || strncmp(import, provided, (size_t)(ia - import)))
+  if (!ia || !pa || ia - import != pa - provided ||
+      strncmp(import, provided, (size_t)(ia - import)) != 0)
     return false;
   semver_t a, b;
   if (!parse_semver(ia + 1, &a) || !parse_semver(pa + 1, &b) || a.pre || b.pre) return false;

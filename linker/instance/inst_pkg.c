@@ -48,7 +48,12 @@ static void *symbol(void *lib, const char *name, const char *path, swasm_error_t
 
 swasm_cpkg_t *swasm_cpkg_open(const char *path, swasm_error_t *err) {
   if (!swasm_rt_init(err)) return NULL;
-  void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  /* dlopen searches the library path for a name without a slash: a file here is meant. */
+  char local[4096];
+  const char *open_path = path;
+  if (!strchr(path, '/') && snprintf(local, sizeof local, "./%s", path) < (int)sizeof local)
+    open_path = local;
+  void *lib = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     const char *why = dlerror();
     ci_fail(err, "cannot load %s: %s", path, why ? why : "dlopen failed");

@@ -102,7 +102,8 @@ static bool get_val(ci_frame_t *f, swasm_cm_sortidx_t si, ci_val_t *out, swasm_e
   memset(out, 0, sizeof *out);
   out->sort = si.sort;
   if (si.sort == SWASM_CM_CORE_MODULE) {
-    if (si.index >= f->n[si.sort]) return ci_fail(err, "core module index %u out of bounds", si.index);
+    if (si.index >= f->n[si.sort])
+      return ci_fail(err, "core module index %u out of bounds", si.index);
     out->module = f->modules[si.index];
     return true;
   }

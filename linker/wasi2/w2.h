@@ -55,6 +55,7 @@ typedef struct w2_pollable {
 typedef struct w2_desc {
   uint32_t fd;
   uint64_t flags;            /* descriptor-flags as opened */
+  bool is_dir;
 } w2_desc_t;
 
 typedef struct w2_dirstream {
@@ -99,7 +100,7 @@ enum { W2_E_SUCCESS = 0, W2_E_AGAIN = 6, W2_E_BADF = 8, W2_E_INVAL = 28, W2_E_IO
 enum { W2_T_INPUT, W2_T_OUTPUT, W2_T_ERROR, W2_T_POLLABLE, W2_T_DESC, W2_T_DIRSTREAM,
        W2_T_N };
 
-#define W2_MAX_HOSTS 24
+#define W2_MAX_HOSTS 40
 
 struct swasm_wasi2 {
   swasm_wasi_t *p1;
@@ -183,6 +184,7 @@ bool w2_add_host(swasm_wasi2_t *w, const char *name, const swasm_chost_func_t *f
 bool w2_cli_hosts(swasm_wasi2_t *w);      /* w2_cli.c: cli, clocks, random */
 bool w2_io_hosts(swasm_wasi2_t *w);       /* w2_io.c: io error, poll, streams */
 bool w2_fs_hosts(swasm_wasi2_t *w);       /* w2_fs.c: filesystem types, preopens */
+bool w2_net_hosts(swasm_wasi2_t *w);      /* w2_net.c: sockets, with no network granted */
 
 /* Streams and pollables others make (w2_io.c). Returns the rep, 0 after a trap. */
 uint32_t w2_new_input(swasm_wasi2_t *w, int kind, uint32_t fd, uint64_t offset,

@@ -236,7 +236,8 @@ static const swasm_chost_func_t insecure_fns[] = {
 static const swasm_chost_func_t seed_fns[] = {{"insecure-seed", insecure_seed}};
 
 bool w2_cli_hosts(swasm_wasi2_t *w) {
-  return w2_add_host(w, "wasi:cli/environment" W2_AT, environment_fns, W2_N(environment_fns), NULL, 0) &&
+  return w2_add_host(w, "wasi:cli/environment" W2_AT, environment_fns, W2_N(environment_fns),
+                     NULL, 0) &&
          w2_add_host(w, "wasi:cli/exit" W2_AT, exit_fns, W2_N(exit_fns), NULL, 0) &&
          w2_add_host(w, "wasi:cli/stdin" W2_AT, stdin_fns, 1, NULL, 0) &&
          w2_add_host(w, "wasi:cli/stdout" W2_AT, stdout_fns, 1, NULL, 0) &&

@@ -31,15 +31,17 @@ static w2_desc_t *desc_arg(swasm_wasi2_t *w, const swasm_cval_t *args, int i,
   return w2_get(w, W2_T_DESC, args[i].u.handle, err);
 }
 
-/* Reading or writing a descriptor opened without read or write is bad-descriptor, as
- * Wasmtime has it (preview 1 would say not-permitted, later). */
+/* Reading or writing a directory, or a file opened without read or write, is
+ * bad-descriptor, as Wasmtime has it (preview 1 would say not-permitted, later). */
 enum { BADF = 8 };
 static int need(const w2_desc_t *d, uint64_t flag) {
-  return d->flags & flag ? W2_E_SUCCESS : BADF;
+  return d->flags & flag && !d->is_dir ? W2_E_SUCCESS : BADF;
 }
 
-static uint32_t new_desc(swasm_wasi2_t *w, uint32_t fd, uint64_t flags, bool take,
-                         swasm_error_t *err) {
+/* A new descriptor of preview 1 fd fd; take: the fd was just opened for it (closed on
+ * failure), else it is shared (a preopen). */
+static uint32_t new_desc(swasm_wasi2_t *w, uint32_t fd, uint64_t flags, bool is_dir,
+                         bool take, swasm_error_t *err) {
   w2_desc_t *d = calloc(1, sizeof *d);
   if (!d || (!take && !w2_fd_ref(w, fd))) {
     free(d);
@@ -54,6 +56,7 @@ static uint32_t new_desc(swasm_wasi2_t *w, uint32_t fd, uint64_t flags, bool tak
   }
   d->fd = fd;
   d->flags = flags;
+  d->is_dir = is_dir;
   uint32_t rep = w2_add(w, W2_T_DESC, d, err);
   if (!rep)
     w2_fd_unref(w, fd);
@@ -97,9 +100,15 @@ static bool path_op(void *env, const swasm_cval_t *args, swasm_cval_t *result,
   return done(result, e, NULL, arena, err);
 }
 
-W2_HOSTFN(create_directory_at) { return path_op(env, args, result, arena, err, W2_P1_path_create_directory); }
-W2_HOSTFN(remove_directory_at) { return path_op(env, args, result, arena, err, W2_P1_path_remove_directory); }
-W2_HOSTFN(unlink_file_at) { return path_op(env, args, result, arena, err, W2_P1_path_unlink_file); }
+W2_HOSTFN(create_directory_at) {
+  return path_op(env, args, result, arena, err, W2_P1_path_create_directory);
+}
+W2_HOSTFN(remove_directory_at) {
+  return path_op(env, args, result, arena, err, W2_P1_path_remove_directory);
+}
+W2_HOSTFN(unlink_file_at) {
+  return path_op(env, args, result, arena, err, W2_P1_path_unlink_file);
+}
 
 /* ---- streams over descriptors ---- */
 
@@ -126,7 +135,9 @@ static bool out_stream(void *env, const swasm_cval_t *args, swasm_cval_t *result
   return h.u.handle && w2_case(result, 0, &h, arena, err);
 }
 
-W2_HOSTFN(write_via_stream) { return out_stream(env, args, result, arena, err, W2_OUT_FILE, args[1].u.u); }
+W2_HOSTFN(write_via_stream) {
+  return out_stream(env, args, result, arena, err, W2_OUT_FILE, args[1].u.u);
+}
 W2_HOSTFN(append_via_stream) { return out_stream(env, args, result, arena, err, W2_OUT_APPEND, 0); }
 
 /* read(length, offset) -> result<tuple<list<u8>, bool>, error-code>: the bool is end of file. */
@@ -376,7 +387,10 @@ W2_HOSTFN(open_at) {
                            args[3].u.flags & 0xf, base, R_ALL, fdflags, W2_M_OUT});
   if (e != W2_E_SUCCESS)
     return w2_err_code(result, e, arena, err);
-  swasm_cval_t h = w2_handle(new_desc(w, w2_ld32(w2_mem(w, W2_M_OUT)), df, true, err));
+  uint32_t fd = w2_ld32(w2_mem(w, W2_M_OUT));
+  bool is_dir = w2_p1(w, W2_P1_fd_fdstat_get, (uint64_t[]){fd, W2_M_OUT}) == W2_E_SUCCESS &&
+                *w2_mem(w, W2_M_OUT) == 3 /* directory */;
+  swasm_cval_t h = w2_handle(new_desc(w, fd, df, is_dir, true, err));
   return h.u.handle && w2_case(result, 0, &h, arena, err);
 }
 
@@ -551,7 +565,7 @@ W2_HOSTFN(get_directories) {
       return w2_trap(err, "get-directories: a preopen's name is unreadable");
     if (!w2_string(&pairs[2 * i + 1], (const char *)w2_mem(w, W2_M_DATA), len, arena, err))
       return false;
-    pairs[2 * i].u.handle = new_desc(w, fd, DF_READ | DF_MUTATE_DIR, false, err);
+    pairs[2 * i].u.handle = new_desc(w, fd, DF_READ | DF_MUTATE_DIR, true, false, err);
     if (!pairs[2 * i].u.handle)
       return false;
     items[i].u.list.items = &pairs[2 * i];

@@ -169,7 +169,7 @@ swasm_wasi2_t *swasm_wasi2_new(const swasm_wasi_config_t *cfg, swasm_error_t *er
     swasm_wasi2_free(w);
     return NULL;
   }
-  if (!w2_cli_hosts(w) || !w2_io_hosts(w) || !w2_fs_hosts(w)) {
+  if (!w2_cli_hosts(w) || !w2_io_hosts(w) || !w2_fs_hosts(w) || !w2_net_hosts(w)) {
     w2_trap(err, "WASI 0.2: too many host interfaces");
     swasm_wasi2_free(w);
     return NULL;

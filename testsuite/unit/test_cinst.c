@@ -3,7 +3,9 @@
  * components, resources with destructors across components (a lowered lift), imports bound to
  * host interfaces by semver, and the errors for missing imports. The components are binaries
  * made by `jco parse` from the reference tests (values/strings.wast, resources/
- * multiple-resources.wast, linking/unit.wast) and a small host-importing one. */
+ * multiple-resources.wast, linking/unit.wast), a small host-importing one and a minimal
+ * command. Given swasmc's path, it also checks swasmc's executables and libraries of
+ * components. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,7 +240,23 @@ static const uint8_t host_wasm[] = {
   0x03, 0x67, 0x65, 0x74, 0x01, 0x08, 0x05, 0x02, 0x00, 0x01, 0x68, 0x01, 0x01, 0x65,
 };
 
-static int passed, failed;
+/* A minimal wasi:cli/command: run returns ok. */
+static const uint8_t command_wasm[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x01, 0x2f, 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00,
+  0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01,
+  0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x00, 0x0b, 0x00, 0x09,
+  0x04, 0x6e, 0x61, 0x6d, 0x65, 0x00, 0x02, 0x01, 0x4d, 0x02, 0x04, 0x01, 0x00, 0x00, 0x00, 0x07,
+  0x08, 0x02, 0x6a, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x06, 0x09, 0x01, 0x00, 0x00, 0x01, 0x00,
+  0x03, 0x72, 0x75, 0x6e, 0x08, 0x06, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x05, 0x0a, 0x01, 0x01,
+  0x01, 0x00, 0x03, 0x72, 0x75, 0x6e, 0x01, 0x00, 0x0b, 0x18, 0x01, 0x00, 0x12, 0x77, 0x61, 0x73,
+  0x69, 0x3a, 0x63, 0x6c, 0x69, 0x2f, 0x72, 0x75, 0x6e, 0x40, 0x30, 0x2e, 0x32, 0x2e, 0x30, 0x05,
+  0x00, 0x00, 0x00, 0x2f, 0x0e, 0x63, 0x6f, 0x6d, 0x70, 0x6f, 0x6e, 0x65, 0x6e, 0x74, 0x2d, 0x6e,
+  0x61, 0x6d, 0x65, 0x01, 0x06, 0x00, 0x11, 0x01, 0x00, 0x01, 0x4d, 0x01, 0x06, 0x00, 0x12, 0x01,
+  0x00, 0x01, 0x6d, 0x01, 0x07, 0x01, 0x01, 0x00, 0x03, 0x72, 0x75, 0x6e, 0x01, 0x05, 0x05, 0x01,
+  0x00, 0x01, 0x69,
+};
+
+static int passed, failed, skipped;
 
 static void check(bool ok, const char *what) {
   if (ok) {
@@ -408,12 +426,54 @@ static void test_semver(void) {
   }
 }
 
+static bool write_file(const char *path, const uint8_t *b, size_t n) {
+  FILE *f = fopen(path, "wb");
+  bool ok = f && fwrite(b, 1, n, f) == n;
+  if (f && fclose(f) != 0) ok = false;
+  return ok;
+}
+
+/* swasmc's outputs: an executable of a command, and a library of any component that
+ * swasm_cpkg_open loads (with its world) and instantiates from its linked-in code. */
+static void test_swasmc(const char *swasmc, const char *dir) {
+  if (!swasmc) {
+    printf("skipped: swasmc outputs (no swasmc path given)\n");
+    skipped += 3;
+    return;
+  }
+  char in[512], out[512], cmd[2048];
+  snprintf(in, sizeof in, "%s/cmd.wasm", dir);
+  snprintf(out, sizeof out, "%s/cmd", dir);
+  snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s' && '%s'", swasmc, in, out, out);
+  check(write_file(in, command_wasm, sizeof command_wasm) && system(cmd) == 0,
+        "swasmc makes an executable of a command component, which runs and exits 0");
+  snprintf(in, sizeof in, "%s/res.wasm", dir);
+  snprintf(out, sizeof out, "%s/res.so", dir);
+  snprintf(cmd, sizeof cmd, "'%s' -shared '%s' -o '%s'", swasmc, in, out);
+  bool built = write_file(in, resources_wasm, sizeof resources_wasm) && system(cmd) == 0;
+  swasm_error_t err;
+  swasm_cpkg_t *p = built ? swasm_cpkg_open(out, &err) : NULL;
+  check(p && swasm_cpkg_world(p) && strstr(swasm_cpkg_world(p), "export run: func() -> u32"),
+        "swasmc -shared makes a library carrying the component's world");
+  swasm_link_opts_t lo;
+  memset(&lo, 0, sizeof lo);
+  if (p) swasm_cpkg_link_opts(p, &lo);
+  swasm_cinst_t *inst = p ? swasm_cinst_new(swasm_cpkg_component(p), &lo, &err) : NULL;
+  swasm_carena_t *a = swasm_carena_new();
+  swasm_cval_t v;
+  check(inst && call0(inst, "run", &v, a) && v.u.u == 42,
+        "the library's compiled code instantiates and runs: 42");
+  swasm_carena_free(a);
+  swasm_cinst_free(inst);
+  swasm_cpkg_close(p);
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
   (void)sb; (void)flag; (void)ftw;
   return remove(path);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   char cache[] = "/tmp/swasm-test-cinst-XXXXXX";
   if (!mkdtemp(cache)) return 1;
   setenv("SWASM_CACHE_DIR", cache, 1);
@@ -422,7 +482,8 @@ int main(void) {
   test_resources();
   test_modules();
   test_host();
+  test_swasmc(argc > 1 ? argv[1] : NULL, cache);
   nftw(cache, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  printf("%d passed, %d failed\n", passed, failed);
+  printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
   return failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /* test_wasi2.c - the WASI 0.2 host (linker/wasi2) called directly through its host tables,
  * with values built by hand as the linker would lift them: arguments and environment,
  * standard streams, files and directories in a granted directory, every kind of escape
- * refused with not-permitted, clocks, random, poll and exit. */
+ * refused with not-permitted, clocks, random, poll, sockets (denied) and exit. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +29,18 @@ static swasm_carena_t *A;
 
 enum { NOT_PERMITTED = 31, NO_ENTRY = 20, EXIST = 7, NOT_EMPTY = 25 };
 
-static swasm_cval_t U(uint64_t u) { swasm_cval_t v; memset(&v, 0, sizeof v); v.u.u = u; return v; }
-static swasm_cval_t H(uint32_t h) { swasm_cval_t v; memset(&v, 0, sizeof v); v.u.handle = h; return v; }
+static swasm_cval_t U(uint64_t u) {
+  swasm_cval_t v;
+  memset(&v, 0, sizeof v);
+  v.u.u = u;
+  return v;
+}
+static swasm_cval_t H(uint32_t h) {
+  swasm_cval_t v;
+  memset(&v, 0, sizeof v);
+  v.u.handle = h;
+  return v;
+}
 static swasm_cval_t S(const char *s) {
   swasm_cval_t v;
   v.u.str.ptr = s;
@@ -304,6 +314,101 @@ static void test_files(void) {
   drop(FS, "descriptor", dir);
 }
 
+/* Streams between files, appends, times, links, identities. */
+static void test_more(void) {
+  swasm_cval_t dirs = c("wasi:filesystem/preopens", "get-directories", NULL);
+  uint32_t dir = dirs.u.list.items[0].u.list.items[0].u.handle;
+  swasm_cval_t r, a[6];
+  uint32_t src = open_at(dir, "src.txt", 1 | 8, 3, &r);
+  uint32_t dst = open_at(dir, "dst.txt", 1 | 8, 3, &r);
+  a[0] = H(src);
+  a[1] = BYTES("0123456789");
+  a[2] = U(0);
+  c(FS, M("write"), a);
+  a[1] = U(2);
+  r = c(FS, M("read-via-stream"), a);
+  uint32_t in = r.u.var.payload->u.handle;
+  a[0] = H(dst);
+  r = c(FS, M("append-via-stream"), a);
+  uint32_t out = r.u.var.payload->u.handle;
+  swasm_cval_t sp[3] = {H(out), H(in), U(5)};
+  r = c("wasi:io/streams", "[method]output-stream.splice", sp);
+  CHECK(is_ok(r) && r.u.var.payload->u.u == 5, "splice 5");
+  a[0] = H(out);
+  a[1] = U(2);
+  r = c("wasi:io/streams", "[method]output-stream.blocking-write-zeroes-and-flush", a);
+  CHECK(is_ok(r), "write-zeroes");
+  a[1] = BYTES("!");
+  c("wasi:io/streams", "[method]output-stream.write", a);
+  drop("wasi:io/streams", "output-stream", out);
+  drop("wasi:io/streams", "input-stream", in);
+  a[0] = H(dst);
+  a[1] = U(100);
+  a[2] = U(0);
+  r = c(FS, M("read"), a);
+  swasm_cval_t *bytes = is_ok(r) ? r.u.var.payload->u.list.items[0].u.list.items : NULL;
+  CHECK(bytes && r.u.var.payload->u.list.items[0].u.list.n == 8 && bytes[0].u.u == '2' &&
+        bytes[4].u.u == '6' && bytes[5].u.u == 0 && bytes[7].u.u == '!', "dst = 23456\\0\\0!");
+
+  /* set-times: access now, modification a given datetime */
+  swasm_cval_t dt[2] = {U(1700000000), U(5)};
+  swasm_cval_t when;
+  when.u.list.items = dt;
+  when.u.list.n = 2;
+  a[0] = H(dst);
+  a[1].u.var.index = 1;
+  a[1].u.var.payload = NULL;
+  a[2].u.var.index = 2;
+  a[2].u.var.payload = &when;
+  r = c(FS, M("set-times"), a);
+  CHECK(is_ok(r), "set-times");
+  r = c(FS, M("stat"), a);
+  swasm_cval_t *mt = r.u.var.payload->u.list.items[4].u.var.payload->u.list.items;
+  CHECK(mt[0].u.u == 1700000000 && mt[1].u.u == 5, "mtime set");
+
+  /* link-at, is-same-object, metadata-hash-at */
+  swasm_cval_t ln[5] = {H(dir), U(0), S("dst.txt"), H(dir), S("hard.txt")};
+  r = c(FS, M("link-at"), ln);
+  CHECK(is_ok(r), "link-at");
+  uint32_t hard = open_at(dir, "hard.txt", 0, 1, &r);
+  swasm_cval_t same[2] = {H(hard), H(dst)};
+  r = c(FS, M("is-same-object"), same);
+  CHECK(r.u.b, "a hard link is the same object");
+  same[1] = H(src);
+  r = c(FS, M("is-same-object"), same);
+  CHECK(!r.u.b, "another file is not");
+  r = c(FS, M("metadata-hash"), same);
+  swasm_cval_t h1 = r.u.var.payload->u.list.items[0];
+  swasm_cval_t mh[3] = {H(dir), U(0), S("dst.txt")};
+  r = c(FS, M("metadata-hash-at"), mh);
+  CHECK(is_ok(r) && r.u.var.payload->u.list.items[0].u.u == h1.u.u, "metadata-hash-at");
+  a[0] = H(dst);
+  a[1] = U(0);
+  a[2] = U(0);
+  a[3].u.var.index = 1; /* sequential */
+  a[3].u.var.payload = NULL;
+  r = c(FS, M("advise"), a);
+  CHECK(is_ok(r), "advise");
+  r = c(FS, M("sync-data"), a);
+  CHECK(is_ok(r), "sync-data");
+
+  a[0] = H(dir);
+  a[1] = U(0);
+  r = c(FS, M("read-via-stream"), a);
+  CHECK(errcode(r) == 3, "a stream over a directory: bad-descriptor");
+  drop(FS, "descriptor", hard);
+  drop(FS, "descriptor", src);
+  drop(FS, "descriptor", dst);
+  const char *made[] = {"src.txt", "dst.txt", "hard.txt"};
+  for (int i = 0; i < 3; i++) {
+    a[0] = H(dir);
+    a[1] = S(made[i]);
+    r = c(FS, M("unlink-file-at"), a);
+    CHECK(is_ok(r), "unlink %s", made[i]);
+  }
+  drop(FS, "descriptor", dir);
+}
+
 static void test_misc(void) {
   swasm_cval_t r = c("wasi:clocks/wall-clock", "now", NULL);
   CHECK(r.u.list.n == 2 && r.u.list.items[0].u.u > 1600000000u &&
@@ -324,6 +429,16 @@ static void test_misc(void) {
   swasm_cval_t n = U(32);
   r = c("wasi:random/random", "get-random-bytes", &n);
   CHECK(r.u.list.n == 32, "random bytes");
+  r = c("wasi:sockets/instance-network", "instance-network", NULL);
+  swasm_cval_t net = r;
+  swasm_cval_t fam = U(0);
+  fam.u.var.index = 0;
+  r = c("wasi:sockets/tcp-create-socket", "create-tcp-socket", &fam);
+  CHECK(errcode(r) == 1, "no sockets: access-denied");
+  swasm_cval_t look[2] = {net, S("example.com")};
+  r = c("wasi:sockets/ip-name-lookup", "resolve-addresses", look);
+  CHECK(errcode(r) == 1, "no name lookup: access-denied");
+  drop("wasi:sockets/network", "network", net.u.handle);
   swasm_error_t err;
   swasm_cval_t st;
   st.u.var.index = 1;
@@ -333,6 +448,29 @@ static void test_misc(void) {
   swasm_cval_t bad = H(12345);
   CHECK(!call(FS, M("stat"), &bad, &r, &err) && err.trap == SWASM_TRAP_HOST,
         "unknown descriptor traps");
+}
+
+/* A stream whose host fd is closed fails with an error that has an error-code. */
+static void test_stream_error(swasm_wasi_config_t cfg) {
+  swasm_error_t err;
+  cfg.stdout_fd = -1;
+  W = swasm_wasi2_new(&cfg, &err);
+  A = swasm_carena_new();
+  swasm_cval_t out = c("wasi:cli/stdout", "get-stdout", NULL);
+  swasm_cval_t a[2] = {out, BYTES("lost")};
+  swasm_cval_t r = c("wasi:io/streams", "[method]output-stream.blocking-write-and-flush", a);
+  CHECK(r.u.var.index == 1 && r.u.var.payload->u.var.index == 0, "last-operation-failed");
+  if (r.u.var.index == 1 && r.u.var.payload->u.var.index == 0) {
+    swasm_cval_t e = *r.u.var.payload->u.var.payload;
+    r = c(FS, "filesystem-error-code", &e);
+    CHECK(r.u.var.index == 1 && r.u.var.payload->u.var.index == 3, "bad-descriptor");
+    r = c("wasi:io/error", "[method]error.to-debug-string", &e);
+    CHECK(r.u.str.len > 0, "debug string");
+    drop("wasi:io/error", "error", e.u.handle);
+  }
+  drop("wasi:io/streams", "output-stream", out.u.handle);
+  swasm_carena_free(A);
+  swasm_wasi2_free(W);
 }
 
 int main(void) {
@@ -369,7 +507,7 @@ int main(void) {
     /* The second round forces the preview 1 sandbox's confined walk instead of openat2. */
     if (round == 1) {
       setenv("SWASM_WASI_RESOLVE", "walk", 1);
-      char cmd[700];
+      char cmd[1400];
       snprintf(cmd, sizeof cmd, "rm -rf %s/sub", data);
       if (system(cmd) != 0) return 1;
     }
@@ -383,10 +521,12 @@ int main(void) {
     test_stdout(p[0]);
     test_stdin(q[1]);
     test_files();
+    test_more();
     test_misc();
     swasm_carena_free(A);
     swasm_wasi2_free(W);
   }
+  test_stream_error(cfg);
   char cmd[700];
   snprintf(cmd, sizeof cmd, "rm -rf %s", root);
   if (system(cmd) != 0) return 1;

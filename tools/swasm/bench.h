@@ -82,7 +82,12 @@ typedef struct bench_csize {
   double wall[BENCH_LEVELS][BENCH_SERIES_ROUNDS], cpu[BENCH_LEVELS][BENCH_SERIES_ROUNDS];
   long maxrss_kb[BENCH_LEVELS];       /* the largest over the rounds */
   int nruns[BENCH_LEVELS];
+  /* CPU seconds by phase in the last round (swasmc's SWASM_TIME lines), BENCH_PHASES order */
+  double phase_cpu[BENCH_LEVELS][5];
 } bench_csize_t;
+
+/* The phases SWASM_TIME reports, as swasmc names them. */
+#define BENCH_PHASES {"codegen", "verify", "optimise", "emit", "join"}
 
 typedef struct bench_series {
   int n;

@@ -73,7 +73,11 @@ static void usage(FILE *f) {
     "\n"
     "exit status: the command's (its proc_exit code, 0 when _start returns); 134 after a trap,\n"
     "which prints one line on stderr; 1 for an invalid module or one that cannot start;\n"
-    "2 for a usage or I/O error\n");
+    "2 for a usage or I/O error\n"
+    "\n"
+    "A component (a component-model FILE.wasm, or COMPONENT.so from swasmc -shared) runs as a\n"
+    "wasi:cli/command with WASI 0.2 and the same grants, or with --invoke 'NAME(VALUES)' whose\n"
+    "values are WAVE text (Wasmtime's syntax); --invoke may repeat, one result line per call.\n");
 }
 
 static int usage_error(const char *msg, const char *arg) {

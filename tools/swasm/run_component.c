@@ -30,14 +30,26 @@ bool tool_is_component_file(const char *path) {
   uint8_t head[8];
   size_t n = fread(head, 1, sizeof head, f);
   fclose(f);
-  return swasm_is_component(head, n);
+  /* An ELF file is taken for a component compiled by `swasmc -shared`: swasm run runs no
+   * other kind of shared library, and swasm_cpkg_open says clearly when it is not one. */
+  return swasm_is_component(head, n) || (n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0);
+}
+
+static bool is_elf(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  uint8_t head[4];
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  return n == 4 && memcmp(head, "\x7f" "ELF", 4) == 0;
 }
 
 static void usage(FILE *f) {
   fprintf(f,
-    "usage: swasm run [OPTIONS] COMPONENT.wasm [--] [ARGS...]\n"
-    "       swasm run [OPTIONS] COMPONENT.wasm [OPTIONS] --invoke 'NAME(VALUES...)' ...\n"
+    "usage: swasm run [OPTIONS] COMPONENT.wasm|COMPONENT.so [--] [ARGS...]\n"
+    "       swasm run [OPTIONS] COMPONENT.wasm|COMPONENT.so [OPTIONS] --invoke 'NAME(VALUES...)' ...\n"
     "\n"
+    "COMPONENT.so is a component compiled by `swasmc -shared`: it runs without compiling.\n"
     "Runs a wasi:cli/command component (its wasi:cli/run export) with WASI 0.2, or with\n"
     "--invoke calls exported functions: NAME is a top-level export or INTERFACE#NAME, VALUES\n"
     "are WAVE text (Wasmtime's syntax: 1, -2.5, 'c', \"text\", [1, 2], (1, \"a\"), {a: 1},\n"
@@ -219,13 +231,22 @@ static int failure_exit(const crun_opts_t *o, const swasm_error_t *err) {
   return EXIT_INPUT;
 }
 
-static int run_command(const crun_opts_t *o, const swasm_component_t *c) {
+/* How instantiation gets core modules: compiled through the cache, or from a package. */
+static void link_opts(const crun_opts_t *o, swasm_cpkg_t *pkg, swasm_link_opts_t *lo) {
+  memset(lo, 0, sizeof *lo);
+  lo->compile = o->copts;
+  if (pkg) swasm_cpkg_link_opts(pkg, lo);
+}
+
+static int run_command(const crun_opts_t *o, const swasm_component_t *c, swasm_cpkg_t *pkg) {
   swasm_wasi_config_t cfg;
   const char **argv = wasi_config(o, &cfg);
   if (!argv) return EXIT_USAGE;
   swasm_error_t err;
   memset(&err, 0, sizeof err);
-  int status = swasm_component_run_command(c, &o->copts, &cfg, &err);
+  swasm_link_opts_t lo;
+  link_opts(o, pkg, &lo);
+  int status = swasm_component_run_command_with(c, &lo, &cfg, &err);
   free(argv);
   /* The status is the command's own; the message only says why it is not 0. */
   if (status != 0 && err.trap != SWASM_TRAP_EXIT && (err.message[0] || err.trap))
@@ -345,7 +366,7 @@ static int invoke_one(const crun_opts_t *o, const swasm_component_t *c, swasm_ci
 
 /* Instantiates with the WASI 0.2 hosts (when they can be made: a component that imports
  * nothing runs without them) and makes the calls in order, stopping at the first failure. */
-static int run_invokes(const crun_opts_t *o, const swasm_component_t *c) {
+static int run_invokes(const crun_opts_t *o, const swasm_component_t *c, swasm_cpkg_t *pkg) {
   swasm_error_t err, werr;
   memset(&err, 0, sizeof err);
   memset(&werr, 0, sizeof werr);
@@ -355,8 +376,7 @@ static int run_invokes(const crun_opts_t *o, const swasm_component_t *c) {
   swasm_wasi2_t *w = swasm_wasi2_new(&cfg, &werr);
   free(argv);
   swasm_link_opts_t lo;
-  memset(&lo, 0, sizeof lo);
-  lo.compile = o->copts;
+  link_opts(o, pkg, &lo);
   if (w) lo.hosts = swasm_wasi2_hosts(w, &lo.nhosts);
   int rc = 0;
   swasm_cinst_t *inst = swasm_cinst_new(c, &lo, &err);
@@ -383,13 +403,25 @@ int cmd_run_component(int argc, char **argv) {
   if (rc == 0) {
     uint8_t *bytes = NULL;
     swasm_component_t *c = NULL;
+    swasm_cpkg_t *pkg = NULL;
     swasm_error_t err;
     memset(&err, 0, sizeof err);
-    rc = load_component(&o, &bytes, &c);
-    if (rc == 0 && !swasm_rt_init(&err)) rc = failure_exit(&o, &err);
-    if (rc == 0) rc = o.ninvokes ? run_invokes(&o, c) : run_command(&o, c);
+    if (!swasm_rt_init(&err)) {
+      rc = failure_exit(&o, &err);
+    } else if (is_elf(o.file)) {
+      pkg = swasm_cpkg_open(o.file, &err);
+      if (!pkg) {
+        fprintf(stderr, "swasm run: %s: %s\n", o.file, err.message);
+        rc = EXIT_INPUT;
+      }
+    } else {
+      rc = load_component(&o, &bytes, &c);
+    }
+    const swasm_component_t *comp = pkg ? swasm_cpkg_component(pkg) : c;
+    if (rc == 0) rc = o.ninvokes ? run_invokes(&o, comp, pkg) : run_command(&o, comp, pkg);
     fflush(stdout);
     if (c) swasm_component_free(c);
+    if (pkg) swasm_cpkg_close(pkg);
     free(bytes);
   }
   free_opts(&o);

@@ -134,6 +134,18 @@ static bool try_own_prefix(char *main_lib, char *rt_lib, size_t size) {
   return try_dir(dir, false, main_lib, rt_lib, size);
 }
 
+/* Is triple another architecture than the one swasmc runs on? */
+static bool foreign(const char *triple) {
+#if defined(__x86_64__)
+  const char *host = "x86_64";
+#elif defined(__aarch64__)
+  const char *host = "aarch64";
+#else
+  const char *host = "?";
+#endif
+  return triple && *triple && strncmp(triple, host, strlen(host)) != 0;
+}
+
 static bool find_runtime(const char *triple, char *main_lib, char *rt_lib, size_t size) {
   const char *env = getenv("SWASM_RT_LIB_DIR");
   if (env && *env) {
@@ -142,14 +154,7 @@ static bool find_runtime(const char *triple, char *main_lib, char *rt_lib, size_
     fprintf(stderr, "swasmc: SWASM_RT_LIB_DIR=%s holds no " MAIN_LIB " and " RT_LIB "\n", env);
     return false;
   }
-#if defined(__x86_64__)
-  const char *host = "x86_64";
-#elif defined(__aarch64__)
-  const char *host = "aarch64";
-#else
-  const char *host = "?";
-#endif
-  if (triple && *triple && strncmp(triple, host, strlen(host)) != 0) {
+  if (foreign(triple)) {
     fprintf(stderr, "swasmc: an executable for %s needs the runtime built for it: set "
             "SWASM_RT_LIB_DIR to the directory holding its " MAIN_LIB " and " RT_LIB "\n",
             triple);
@@ -252,6 +257,13 @@ int exe_link_component(const swasm_buf_t *obj, const char *const *objs, uint32_t
     {"libswasm-cexe.a", "tools/swasmc"}, {"libswasm-linker.a", "linker"},
     {"libswasm-compiler.a", "compiler"}, {RT_LIB, "runtime"}};
   char paths[NLIBS][PATH_MAX + 64];
+  const char *env = getenv("SWASM_RT_LIB_DIR");
+  if (foreign(triple) && !(env && *env)) {
+    fprintf(stderr, "swasmc: an executable for %s needs libswasm-cexe.a, libswasm-linker.a, "
+            "libswasm-compiler.a and " RT_LIB " built for it: set SWASM_RT_LIB_DIR to their "
+            "directory (a library, -shared, needs none of them)\n", triple);
+    return EXIT_USAGE;
+  }
   for (int i = 0; i < NLIBS; i++)
     if (!find_archive(names[i][0], names[i][1], paths[i], sizeof paths[i])) return EXIT_USAGE;
   if (nobjs > MAX_OBJS) {

@@ -214,6 +214,8 @@ static char *default_output(const char *in, out_kind_t mode) {
   size_t len = strlen(base);
   const char *dot = strrchr(base, '.');
   if (dot && dot != base) len = (size_t)(dot - base);
+  /* app.component.wasm gives app, as the issue's `swasmc app.component.wasm -o app`. */
+  if (len > 10 && strncmp(base + len - 10, ".component", 10) == 0) len -= 10;
   char *out = malloc(len + 8);
   if (!out) return NULL;
   snprintf(out, len + 8, "%.*s%s", (int)len, base, ext[mode]);

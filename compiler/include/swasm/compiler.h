@@ -737,6 +737,42 @@ void swasm_component_free(swasm_component_t *c);
 swasm_status_t swasm_component_wit(const swasm_component_t *c, const char *world,
                                    swasm_buf_t *out, swasm_diag_t *diag);
 
+/* ---- fused adapters ----------------------------------------------------------------------
+ *
+ * A `canon lower` whose callee is a `canon lift` of another core instance can be a generated
+ * adapter: a small core module (compiler/component/adapter*.c) whose one export "adapter" has
+ * the lowered core type and moves values straight from the caller's memory and core values to
+ * the callee's, checking what the canonical ABI checks. Its imports, all from module "a": "callee"
+ * (the lifted core function), "mem_caller" and "mem_callee" (memories 0 and 1, when the type
+ * needs memory), "post" (when the lift has post-return: the callee's flat results -> ()) and the
+ * helpers the linker provides (enter, leave, check_leave, trap, str_in, str_out, list_in,
+ * list_out, range_caller, range_callee, realloc_caller, realloc_callee; their types and
+ * meaning are in adapter.c's opening comment). Types the adapters do not cover keep the
+ * linker's tree path. */
+typedef struct swasm_adapter_side {
+  const swasm_cm_type_t *type;       /* SWASM_CM_FUNCTYPE as this side sees it */
+  swasm_cm_strenc_t enc;
+  bool has_memory, has_realloc, has_post_return, async;
+} swasm_adapter_side_t;
+
+/* The first argument of the "trap" helper; the second is the offending value. */
+enum { SWASM_ADAPTER_TRAP_CHAR = 0, SWASM_ADAPTER_TRAP_DISCRIMINANT = 1 };
+/* The last argument of the realloc helpers: what the memory is for (trap messages). */
+enum { SWASM_ADAPTER_FOR_STRING = 0, SWASM_ADAPTER_FOR_LIST = 1 };
+
+/* Whether a generated adapter covers a call from the lowering side to the lifting side. */
+bool swasm_adapter_supported(const swasm_adapter_side_t *lower, const swasm_adapter_side_t *lift);
+/* The adapter module's binary (free with swasm_buf_free). SWASM_UNSUPPORTED when not covered. */
+swasm_status_t swasm_adapter_wasm(const swasm_adapter_side_t *lower,
+                                  const swasm_adapter_side_t *lift, swasm_buf_t *out,
+                                  swasm_diag_t *diag);
+/* The adapter compiled and linked through the compile cache (multi-memory enabled); the
+ * library's path in path_out, as swasm_compile_cached gives it. */
+swasm_status_t swasm_adapter_compile(const swasm_adapter_side_t *lower,
+                                     const swasm_adapter_side_t *lift,
+                                     const swasm_compile_opts_t *opts, char *path_out,
+                                     size_t path_size, swasm_diag_t *diag);
+
 #ifdef __cplusplus
 }
 #endif

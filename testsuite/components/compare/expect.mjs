@@ -41,6 +41,9 @@ const shape = variant([['circle', f64], ['rect', point], ['empty', null], ['name
 const color = enum_(['red', 'green', 'blue', 'cyan-magenta']);
 const perms = flags(['read', 'write', 'exec', 'admin']);
 const optFields = record([['a', option(u32)], ['b', option(string)], ['c', u8]]);
+const keywordNames = ['ok', 'err', 'none', 'some', 'inf', 'nan', 'true', 'false', 'plain'];
+const keyword = enum_(keywordNames);
+const kwVariant = variant([['ok', keyword], ['err', null], ['inf', u8]]);
 
 const F = (params, res) => ({ params, res });
 const stringFuncs = {
@@ -65,12 +68,19 @@ const valueFuncs = {
   'split': F([string, char], list(string)),
   'many-strings': F([u32], list(string)),
   'chars': F([string], list(char)),
+  'zip-pairs': F([list(u8), list(u64)], list(tuple(u8, u64))),
+  'nest': F([u32], list(list(string))),
+  'opt-list': F([list(option(u16))], list(option(u16))),
+  'shape-list': F([u32], list(shape)),
+  'results-list': F([list(s32)], list(result(u32, string))),
   'make-point': F([s32, s32, string], point),
   'move-point': F([point, s32, s32], point),
   'sum-points': F([point, point, point, point, point], point),
   'mirror-shape': F([shape], shape),
   'describe': F([shape], string),
   'next-color': F([color], color),
+  'next-keyword': F([keyword], keyword),
+  'keyword-variant': F([keyword], kwVariant),
   'colors': F([], list(color)),
   'find': F([list(string), string], option(u32)),
   'maybe-double': F([option(s64)], option(s64)),
@@ -163,6 +173,9 @@ const waveString = (s) => {
   return out + '"';
 };
 
+// Variant and enum cases spelt like these are written with a leading % (flags, fields are not).
+const waveKeywords = new Set(['true', 'false', 'some', 'none', 'ok', 'err', 'inf', 'nan']);
+
 function wave(t, v) {
   switch (t.k) {
     case 'bool': return v ? 'true' : 'false';
@@ -185,9 +198,10 @@ function wave(t, v) {
     }
     case 'variant': {
       const c = t.cases.find(([n]) => n === v.tag);
-      return c[1] ? `${c[0]}(${wave(c[1], v.val)})` : c[0];
+      const name = waveKeywords.has(c[0]) ? `%${c[0]}` : c[0];
+      return c[1] ? `${name}(${wave(c[1], v.val)})` : name;
     }
-    case 'enum': return v;
+    case 'enum': return waveKeywords.has(v) ? `%${v}` : v;
     case 'flags': return '{' + t.names.filter((n) => v[camel(n)]).join(', ') + '}';
     case 'option': {
       const tagged = t.t.k === 'option';
@@ -235,8 +249,11 @@ const cases = [];
 const add = (f, ...args) => cases.push([f, args]);
 
 function stringCases() {
+  // The long ones end in a character that does not fit the encoding the rest fits (Latin-1
+  // after ASCII, UTF-16 after Latin-1): a latin1+utf16 lowering must widen at the very end.
   const texts = ['', 'a', 'h\u00e9llo', '\u00ff\u00fe', '\u0100', mixed, escapes,
-    '\u{1F600}\u{1D11E}x', '\u00e9'.repeat(50000), big];
+    '\u{1F600}\u{1D11E}x', '\u00e9'.repeat(50000), big, 'x'.repeat(100000) + '\u00e9',
+    '\u00ff'.repeat(60000) + '\u0100', '\u00e9'.repeat(60000) + '\u{1F600}'];
   for (const s of texts) {
     add('echo', s);
     add('reverse', s);
@@ -246,6 +263,7 @@ function stringCases() {
   add('repeat', 'ab', 0);
   add('repeat', '\u00ff', 1048576);                    // 1 Mi Latin-1 characters
   add('repeat', '\u00e9\u{1F600}a', 150000);            // 600,000 UTF-16 code units
+  add('repeat', '\u0100a', 600000);                     // 1.2 M UTF-16 code units
   add('join', []);
   add('join', ['abc', 'd\u00e9']);
   add('join', ['a', '\u00e9', '\u{1F600}', '', '\u0100']);
@@ -312,6 +330,18 @@ function valueCases() {
   add('split', '\u{1F600}a\u{1F600}', '\u{1F600}');
   for (const n of [0, 3, 100000]) add('many-strings', n);
   for (const s of ['', 'a\u00e9\u{1F600}\u{1D11E}', '\'"\\\n\t\u0000']) add('chars', s);
+  add('zip-pairs', new Uint8Array([]), new BigUint64Array([]));
+  add('zip-pairs', new Uint8Array([1, 2, 255]), new BigUint64Array([10n, 18446744073709551615n]));
+  add('zip-pairs', Uint8Array.from({ length: 3000 }, (_, i) => i & 255),
+    BigUint64Array.from({ length: 3000 }, (_, i) => BigInt(i) * 1000000007n));
+  for (const n of [0, 1, 4, 150]) add('nest', n);
+  add('opt-list', []);
+  add('opt-list', [undefined, 0, 1, 32767, 65535]);
+  add('opt-list', Array.from({ length: 10000 }, (_, i) => (i % 3 ? i : undefined)));
+  for (const n of [0, 7, 20000]) add('shape-list', n);
+  add('results-list', new Int32Array([]));
+  add('results-list', new Int32Array([0, -1, 2147483647, -2147483648]));
+  add('results-list', Int32Array.from({ length: 10000 }, (_, i) => (i % 2 ? i : -i)));
   add('make-point', 1, -2, 'p');
   add('make-point', -2147483648, 2147483647, '');
   add('make-point', 0, 0, '\u65e5\u672c');
@@ -335,6 +365,10 @@ function valueCases() {
   add('mirror-shape', { tag: 'circle', val: NaN });
   for (const c of ['red', 'green', 'blue', 'cyan-magenta']) add('next-color', c);
   add('colors');
+  for (const k of keywordNames) {
+    add('next-keyword', k);
+    add('keyword-variant', k);
+  }
   add('find', ['a', 'b'], 'b');
   add('find', [], 'x');
   add('find', ['\u00e9', '\u{1F600}'], '\u{1F600}');
@@ -364,6 +398,9 @@ function valueCases() {
   add('scalars', true, 0, 1, 0n, 3.4028234663852886e38, -1e-300, "'");
   add('scalars', false, 1, 2, 3n, Infinity, NaN, '\n');
   add('scalars', true, -1, 3, 9223372036854775807n, 0.1, 5e-324, '\u00e9');
+  add('scalars', false, 5, 6, 7n, 2.802596928649634e-45, 1.7976931348623157e308, '\u{10FFFF}');
+  add('scalars', true, 8, 9, 10n, 16777216, 123456789.125, '\u007f');
+  add('scalars', false, 11, 12, 13n, 3.0000002, -2.5e-8, '\u{1F600}');
   add('resource-demo', u32s(0, () => 0));
   add('resource-demo', u32s(3, (i) => i + 1));
   add('resource-demo', u32s(1000, (i) => i));

@@ -2,7 +2,7 @@
  * canonical-ABI exports written by hand: parameters arrive flattened (or spilled to memory past
  * 16 flat values), results of more than one flat value are returned through a static return
  * area, and every cabi_post_* frees what the call allocated. No WASI imports: the component
- * imports nothing, so any engine can instantiate it without a host. */
+ * needs no host, only the canonical ABI's resource built-ins. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +103,17 @@ static uint32_t utf8_encode(uint32_t cp, char *out) {
   out[0] = (char)(0xf0 | cp >> 18); out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
   out[2] = (char)(0x80 | (cp >> 6 & 0x3f)); out[3] = (char)(0x80 | (cp & 0x3f));
   return 4;
+}
+
+/* Writes v in decimal to o; returns the length. */
+static uint32_t dec(char *o, int64_t v) {
+  char buf[24];
+  uint32_t k = 0, n = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  if (v < 0) o[n++] = '-';
+  do { buf[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+  while (k) o[n++] = buf[--k];
+  return n;
 }
 
 /* ---- strings ---- */
@@ -258,6 +269,120 @@ uint8_t *chars(char *s, uint32_t len) {
   return ret_area;
 }
 
+/* ---- lists of compound elements: padding and alignment inside elements ---- */
+
+/* list<tuple<u8, u64>>: 16-byte elements, the u64 at offset 8. */
+EXPORT(FN("zip-pairs"))
+uint8_t *zip_pairs(uint8_t *a, uint32_t na, uint64_t *b, uint32_t nb) {
+  uint32_t n = na < nb ? na : nb;
+  uint8_t *out = keep(xmalloc((size_t)n * 16));
+  memset(out, 0, (size_t)n * 16);
+  for (uint32_t i = 0; i < n; i++) {
+    out[16 * i] = a[i];
+    memcpy(out + 16 * i + 8, &b[i], 8);
+  }
+  drop_arg(a, na);
+  drop_arg(b, nb);
+  putstr(0, (char *)out, n);
+  return ret_area;
+}
+
+/* list<list<string>>: list i holds the strings "i.0" .. "i.(i-1)". */
+EXPORT(FN("nest"))
+uint8_t *nest(uint32_t n) {
+  str_t *outer = keep(xmalloc((size_t)n * sizeof *outer));
+  for (uint32_t i = 0; i < n; i++) {
+    str_t *inner = keep(xmalloc((size_t)i * sizeof *inner));
+    for (uint32_t j = 0; j < i; j++) {
+      char *s = keep(xmalloc(24)), *o = s;
+      o += dec(o, i);
+      *o++ = '.';
+      o += dec(o, j);
+      inner[j].ptr = s;
+      inner[j].len = (uint32_t)(o - s);
+    }
+    outer[i].ptr = (char *)inner;
+    outer[i].len = i;
+  }
+  putstr(0, (char *)outer, n);
+  return ret_area;
+}
+
+/* list<option<u16>>: 4-byte elements, the u16 at offset 2. some(0) becomes none, none becomes
+ * some(65535), some(v) some(2v). */
+EXPORT(FN("opt-list"))
+uint8_t *opt_list(uint8_t *l, uint32_t n) {
+  uint8_t *out = keep(xmalloc((size_t)n * 4));
+  memset(out, 0, (size_t)n * 4);
+  for (uint32_t i = 0; i < n; i++) {
+    uint16_t v;
+    memcpy(&v, l + 4 * i + 2, 2);
+    if (!l[4 * i]) v = 65535;
+    else v = (uint16_t)(v * 2);
+    out[4 * i] = l[4 * i] ? v != 0 : 1;
+    memcpy(out + 4 * i + 2, &v, 2);
+  }
+  drop_arg(l, n);
+  putstr(0, (char *)out, n);
+  return ret_area;
+}
+
+/* list<shape>: 24-byte elements, each case in turn. */
+EXPORT(FN("shape-list"))
+uint8_t *shape_list(uint32_t n) {
+  uint8_t *out = keep(xmalloc((size_t)n * 24));
+  memset(out, 0, (size_t)n * 24);
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *e = out + 24 * i;
+    e[0] = (uint8_t)(i % 5);
+    if (e[0] == 0) {
+      double r = i * 0.5;
+      memcpy(e + 8, &r, 8);
+    } else if (e[0] == 1 || e[0] == 3) {
+      char *s = keep(xmalloc(16)), *o = s;
+      *o++ = e[0] == 1 ? 'r' : 'n';
+      o += dec(o, i);
+      uint32_t x = i, y = (uint32_t)-(int32_t)i, p = (uint32_t)(uintptr_t)s,
+               len = (uint32_t)(o - s), at = e[0] == 1 ? 16 : 8;
+      if (e[0] == 1) {
+        memcpy(e + 8, &x, 4);
+        memcpy(e + 12, &y, 4);
+      }
+      memcpy(e + at, &p, 4);
+      memcpy(e + at + 4, &len, 4);
+    } else if (e[0] == 4) {
+      uint32_t c = 'a' + i % 26;
+      e[8] = (uint8_t)i;
+      memcpy(e + 12, &c, 4);
+    }
+  }
+  putstr(0, (char *)out, n);
+  return ret_area;
+}
+
+/* list<result<u32, string>>: 12-byte elements; ok(x) for x >= 0, else err("neg N"). */
+EXPORT(FN("results-list"))
+uint8_t *results_list(int32_t *l, uint32_t n) {
+  uint8_t *out = keep(xmalloc((size_t)n * 12));
+  memset(out, 0, (size_t)n * 12);
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *e = out + 12 * i;
+    if (l[i] >= 0) {
+      memcpy(e + 4, &l[i], 4);
+      continue;
+    }
+    char *s = keep(xmalloc(24));
+    memcpy(s, "neg ", 4);
+    uint32_t len = 4 + dec(s + 4, -(int64_t)l[i]), p = (uint32_t)(uintptr_t)s;
+    e[0] = 1;
+    memcpy(e + 4, &p, 4);
+    memcpy(e + 8, &len, 4);
+  }
+  drop_arg(l, n);
+  putstr(0, (char *)out, n);
+  return ret_area;
+}
+
 /* ---- records, tuples ---- */
 
 typedef struct { int32_t x, y; char *label; uint32_t len; } point_t;
@@ -362,15 +487,6 @@ uint8_t *mirror_shape(uint32_t c, int64_t a, uint32_t b, uint32_t p, uint32_t le
   return ret_area;
 }
 
-static uint32_t dec(char *o, int64_t v) {
-  char buf[24];
-  uint32_t k = 0, n = 0;
-  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  if (v < 0) o[n++] = '-';
-  do { buf[k++] = (char)('0' + u % 10); u /= 10; } while (u);
-  while (k) o[n++] = buf[--k];
-  return n;
-}
 
 EXPORT(FN("describe"))
 uint8_t *describe(uint32_t c, int64_t a, uint32_t b, uint32_t p, uint32_t len) {
@@ -405,6 +521,17 @@ uint8_t *describe(uint32_t c, int64_t a, uint32_t b, uint32_t p, uint32_t len) {
 
 EXPORT(FN("next-color"))
 uint32_t next_color(uint32_t c) { return (c + 1) % 4; }
+
+EXPORT(FN("next-keyword"))
+uint32_t next_keyword(uint32_t k) { return (k + 1) % 9; }
+
+/* ok(k) for the first three keywords, err for the next three, inf(k) for the rest. */
+EXPORT(FN("keyword-variant"))
+uint8_t *keyword_variant(uint32_t k) {
+  ret_area[0] = (uint8_t)(k < 3 ? 0 : k < 6 ? 1 : 2);
+  ret_area[1] = (uint8_t)(k < 3 || k >= 6 ? k : 0);
+  return ret_area;
+}
 
 EXPORT(FN("colors"))
 uint8_t *colors(void) {
@@ -618,5 +745,11 @@ POST("swap", post_swap)
 POST("mirror-shape", post_mirror_shape)
 POST("describe", post_describe)
 POST("colors", post_colors)
+POST("zip-pairs", post_zip_pairs)
+POST("nest", post_nest)
+POST("opt-list", post_opt_list)
+POST("shape-list", post_shape_list)
+POST("results-list", post_results_list)
+POST("keyword-variant", post_keyword_variant)
 POST("safe-div", post_safe_div)
 POST("opt-fields", post_opt_fields)

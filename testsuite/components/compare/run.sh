@@ -84,6 +84,7 @@ if [ -n "$keep" ]; then
     exit 2
   fi
   rm -rf "$work" && mkdir -p "$work" || exit 2
+  work=$(cd "$work" && pwd)
 else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
@@ -95,49 +96,56 @@ step() {
   echo "+ $*" >>"$log"
   "$@" >>"$log" 2>&1 || { tail -n 20 "$log"; give_up "build step failed: $*"; }
 }
-step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra "$here/cmd.c" -o "$work/cmd.wasm"
-step "$jco" new "$work/cmd.wasm" --wasi-command -o "$work/cmd.component.wasm"
-step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra -nostartfiles -Wl,--no-entry \
-  "$here/exports.c" -o "$work/core.wasm"
+# A core module NAME.core.wasm from C. ($nostart: no entry point and no libc start files, for
+# modules whose only code is their exports.)
+core() {   # name, source, clang options...
+  local name=$1 src=$2
+  shift 2
+  step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra "$@" "$here/$src" -o "$work/$name.core.wasm"
+}
+# NAME.core.wasm and a WIT world -> NAME.component.wasm (jco embed, jco new).
+componentize() {   # name, wit file, option of jco new or "", options of jco embed...
+  local name=$1 wit=$2 new_opt=$3
+  shift 3
+  step node --import "$work/preopen-all.mjs" "$jco_dir/dist/jco.js" embed --wit "$here/$wit" \
+    "$@" "$work/$name.core.wasm" -o "$work/$name.embedded.wasm"
+  step "$jco" new "$work/$name.embedded.wasm" $new_opt -o "$work/$name.component.wasm"
+}
+transpile() {   # name
+  step "$jco" transpile "$work/$1.component.wasm" -o "$work/transpiled" --no-typescript --quiet
+}
 echo "import { _setPreopens } from '$embed_shim/filesystem.js'; _setPreopens({ '/': '/' });" \
   >"$work/preopen-all.mjs"
-step node --import "$work/preopen-all.mjs" "$jco_dir/dist/jco.js" embed --wit "$here/world.wit" \
-  "$work/core.wasm" -o "$work/embedded.wasm"
-step "$jco" new "$work/embedded.wasm" -o "$work/exports.component.wasm"
-# The same functions as an exported interface (api.wit): the results are those of the world's.
-step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra -nostartfiles -Wl,--no-entry -DAPI \
-  "$here/exports.c" -o "$work/api.core.wasm"
-step node --import "$work/preopen-all.mjs" "$jco_dir/dist/jco.js" embed --wit "$here/api.wit" \
-  "$work/api.core.wasm" -o "$work/api.embedded.wasm"
-step "$jco" new "$work/api.embedded.wasm" -o "$work/api.component.wasm"
-step "$jco" transpile "$work/exports.component.wasm" -o "$work/transpiled" --no-typescript --quiet
+nostart=(-nostartfiles -Wl,--no-entry)
+
+core cmd cmd.c
+step "$jco" new "$work/cmd.core.wasm" --wasi-command -o "$work/cmd.component.wasm"
+
+core exports exports.c "${nostart[@]}"
+componentize exports world.wit ""
+transpile exports
 step node "$here/expect.mjs" values "$work/transpiled/exports.component.js" "$work"
+# The same functions as an exported interface (api.wit): the results are those of the world's.
+core api exports.c "${nostart[@]}" -DAPI
+componentize api api.wit ""
 sed -E '/^[^(]*#/! s|^|swasm:compare/api@0.1.0#|' "$work/values.calls" >"$work/api.calls"
 cp "$work/values.expected" "$work/api.expected"
+
 # strings16.c with each non-UTF-8 encoding. jco cannot transpile latin1+utf16 (its bindgen
 # asserts utf8 or utf16), but the functions' results do not depend on the encoding: the utf16
 # build's results under jco are the expected ones for both.
-for enc in utf16 compact-utf16; do
-  flag=
-  [ $enc = compact-utf16 ] && flag=-DCOMPACT
-  step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra -nostartfiles -Wl,--no-entry $flag \
-    "$here/strings16.c" -o "$work/strings-$enc.core.wasm"
-  step node --import "$work/preopen-all.mjs" "$jco_dir/dist/jco.js" embed \
-    --wit "$here/strings.wit" --string-encoding $enc "$work/strings-$enc.core.wasm" \
-    -o "$work/strings-$enc.embedded.wasm"
-  step "$jco" new "$work/strings-$enc.embedded.wasm" -o "$work/strings-$enc.component.wasm"
-done
-step "$jco" transpile "$work/strings-utf16.component.wasm" -o "$work/transpiled" \
-  --no-typescript --quiet
+core strings-utf16 strings16.c "${nostart[@]}"
+componentize strings-utf16 strings.wit "" --string-encoding utf16
+core strings-compact-utf16 strings16.c "${nostart[@]}" -DCOMPACT
+componentize strings-compact-utf16 strings.wit "" --string-encoding compact-utf16
+transpile strings-utf16
 step node "$here/expect.mjs" strings "$work/transpiled/strings-utf16.component.js" "$work"
+
 # reactor.c imports WASI through the preview1 reactor adapter. The transpiled component finds
 # preview2-shim through $work/node_modules; expect.mjs configures that same copy.
-step "$cc" --target=wasm32-wasi -O2 -Wall -Wextra -mexec-model=reactor "$here/reactor.c" \
-  -o "$work/reactor.core.wasm"
-step node --import "$work/preopen-all.mjs" "$jco_dir/dist/jco.js" embed --wit "$here/reactor.wit" \
-  "$work/reactor.core.wasm" -o "$work/reactor.embedded.wasm"
-step "$jco" new "$work/reactor.embedded.wasm" --wasi-reactor -o "$work/reactor.component.wasm"
-step "$jco" transpile "$work/reactor.component.wasm" -o "$work/transpiled" --no-typescript --quiet
+core reactor reactor.c -mexec-model=reactor
+componentize reactor reactor.wit --wasi-reactor
+transpile reactor
 mkdir -p "$work/node_modules/@bytecodealliance" "$work/jco-data" "$work/swasm-data"
 ln -s "$(dirname "$(dirname "$run_shim")")" "$work/node_modules/@bytecodealliance/preview2-shim"
 printf 'input \xc3\xa9\n' | tee "$work/jco-data/input.txt" >"$work/swasm-data/input.txt"
@@ -153,8 +161,7 @@ if [ ! -x "$swasm" ] || [ ! -x "$swasmc" ]; then
 fi
 
 # ---- the command component ----
-# One case: NAME, then 'env' assignments for the guest, then 'dir' (grant the sandbox as
-# /sandbox) or 'nodir', then 'stdin' or 'nostdin', then the guest's arguments.
+# Its inputs: a file in the granted directory, and a standard input of 200 kB.
 printf 'first line \xc3\xa9\nsecond \xf0\x9f\x98\x80\n' >"$work/input.txt"
 head -c 200000 /dev/zero | tr '\0' 'x' >"$work/stdin.txt"
 printf '\nend of stdin \xe2\x88\x9e\n' >>"$work/stdin.txt"
@@ -191,7 +198,9 @@ cmd_compare() {   # case name, case dir, engine
 }
 
 # One case under jco run, swasm run and an executable from swasmc (grants given at compile
-# time; a relative directory is found from the working directory at run time).
+# time; a relative directory is found from the working directory at run time). Arguments: the
+# case's name; NAME=VALUE assignments for the guest, separated by spaces; 'dir' (grant the
+# sandbox as /sandbox) or 'nodir'; 'stdin' or 'nostdin'; the guest's arguments.
 cmd_case() {
   local name=$1 envs=$2 grant=$3 stdin=$4
   shift 4
@@ -255,7 +264,7 @@ invoke_opts=()   # options for swasm run before the component (grants)
 run_batch() {   # component, first index, count
   local args=() i
   for ((i = $2; i < $2 + $3; i++)); do args+=(--invoke "${calls[$i]}"); done
-  timeout 300 "$swasm" run "${invoke_opts[@]}" "$1" "${args[@]}" >"$work/batch.out" \
+  timeout 120 "$swasm" run "${invoke_opts[@]}" "$1" "${args[@]}" >"$work/batch.out" \
     2>"$work/batch.err"
 }
 
@@ -298,8 +307,9 @@ compare_invokes() {   # label, component, world
         msg="<exit $rc: $(head -c 300 "$work/batch.err" | tr '\n' ' ')>"
         if [ $rc -eq 0 ] && [ ${#out[@]} -eq 1 ]; then
           got+=("${out[0]}")
-        elif [ $rc -eq 1 ]; then
-          # Status 1: the component does not instantiate, whatever the call.
+        elif [ $rc -eq 1 ] || [ $rc -eq 124 ]; then
+          # Status 1: the component does not instantiate, whatever the call; 124: a call hung,
+          # and the others are not waited for.
           for ((; k < j; k++)); do got+=("$msg"); done
         else
           got+=("$msg")
@@ -322,6 +332,10 @@ compare_invokes() {   # label, component, world
 if [ -n "$have_swasm" ]; then
   compare_invokes values "$work/exports.component.wasm" values
   compare_invokes api "$work/api.component.wasm" api
+  # Core modules compiled otherwise: the canonical ABI reads and writes the same memory.
+  invoke_opts=(-O0 --bounds-checks=explicit)
+  compare_invokes "api -O0 explicit" "$work/api.component.wasm" api
+  invoke_opts=()
   compare_invokes utf16 "$work/strings-utf16.component.wasm" strings
   compare_invokes latin1+utf16 "$work/strings-compact-utf16.component.wasm" strings
   invoke_opts=(--env "$(printf 'GREETING=gr\xc3\xbc\xc3\x9f dich \xf0\x9f\x98\x80')" --env OTHER=a=b

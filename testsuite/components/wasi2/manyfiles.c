@@ -37,7 +37,8 @@ int main(void) {
   char path[256];
   int made = 0;
   for (int i = 0; i < 300; i++) {
-    snprintf(path, sizeof path, "/data/file-%03d-with-a-rather-long-name-to-fill-buffers-quickly.txt", i);
+    snprintf(path, sizeof path,
+             "/data/file-%03d-with-a-rather-long-name-to-fill-buffers-quickly.txt", i);
     FILE *f = fopen(path, "w");
     if (f) { fprintf(f, "%d\n", i); fclose(f); made++; }
   }
