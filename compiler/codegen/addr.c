@@ -31,7 +31,12 @@
  * compares pointers with distinct bases and emits a runtime overlap check instead of giving up
  * on zext(i32) offsets from one shared base. Loops that cannot be vectorised (calls, inner
  * loops) give their copies back at their end, and cg_merge_streams removes the rest after
- * optimisation, so no register is spent on them in the machine code.
+ * optimisation, so no register is spent on them in the machine code. An innermost loop whose
+ * streams are accessed at several offsets per iteration (a loop the producer unrolled) and
+ * that does no floating-point arithmetic is marked for forced vectorisation (force_vectorise).
+ *
+ * An i32.add of a constant to an accessed value is marked nuw when the value's headroom
+ * covers it (cg_addr_no_wrap): that gives LLVM the trip count of a loop stepping a pointer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -231,14 +236,26 @@ static LLVMValueRef stream_base(cg_func_t *f, uint32_t mem, LLVMValueRef x) {
   return copy;
 }
 
+/* Floating-point arithmetic, compares and conversions, and every SIMD instruction. */
+static bool is_float(uint16_t op) {
+  const ir_opinfo_t *o = &ir_ops[op];
+  if (o->family == FAM_FARITH || o->family >= FAM_VMEM) return true;
+  if (o->family != FAM_CMP && o->family != FAM_CONVERT) return false;
+  for (int i = 0; i < 3; i++)
+    if (o->params[i] == T_F32 || o->params[i] == T_F64) return true;
+  return o->result == T_F32 || o->result == T_F64;
+}
+
 void cg_addr_note(cg_func_t *f, uint16_t op) {
   uint8_t fam = ir_ops[op].family;
   bool call = fam == FAM_CALL || (fam == FAM_MEMORY && op != OP_MEMORY_SIZE) || fam == FAM_TABLE;
-  if (op != OP_LOOP && !call) return;
+  bool flt = is_float(op);
+  if (op != OP_LOOP && !call && !flt) return;
   cg_frame_t *loop = innermost_loop(f);
   if (!loop) return;
   if (op == OP_LOOP) loop->has_inner_loop = true;
-  else loop->has_call = true;
+  else if (call) loop->has_call = true;
+  else loop->has_float = true;
 }
 
 /* Marks the loop's back edges with llvm.loop.vectorize.enable. A loop the wasm producer
@@ -246,8 +263,9 @@ void cg_addr_note(cg_func_t *f, uint16_t op) {
  * vectoriser sees as interleaved groups; without AVX2 its x86 cost model prices their
  * (de)interleaving shuffles lane by lane and gives up, although for a group whose members
  * all do the same thing the shuffles fold away and leave plain wide loads and stores (a byte
- * loop unrolled by four runs 12 to 17 times slower scalar). Forcing skips only the
- * profitability test: legality checks and runtime overlap checks stay. */
+ * loop unrolled by four runs 12 to 17 times slower scalar). Forcing skips the profitability
+ * test (legality and runtime overlap checks stay) but also lets LLVM reorder floating-point
+ * operations, which wasm forbids: loops with any floating-point arithmetic are never forced. */
 static void force_vectorise(cg_func_t *f, cg_frame_t *loop) {
   LLVMContextRef ctx = f->cm->ctx;
   LLVMMetadataRef tmp = LLVMTemporaryMDNode(ctx, NULL, 0);
@@ -269,7 +287,8 @@ static void force_vectorise(cg_func_t *f, cg_frame_t *loop) {
 /* LLVM vectorises innermost loops without calls; elsewhere the private bases would only cost
  * registers (and hide from alias analysis that two roots may be the same address). */
 void cg_addr_loop_end(cg_func_t *f, cg_frame_t *loop) {
-  if (!loop->has_inner_loop && !loop->has_call && loop->unrolled && loop->nstreams)
+  if (!loop->has_inner_loop && !loop->has_call && !loop->has_float && loop->unrolled &&
+      loop->nstreams)
     force_vectorise(f, loop);
   if (!loop->has_inner_loop && !loop->has_call) return;
   for (uint32_t i = 0; i < loop->nstreams; i++) {

@@ -93,6 +93,7 @@ typedef struct cg_frame {
   LLVMValueRef pre_br;
   bool has_inner_loop, has_call;   /* loop: what keeps LLVM from vectorising it */
   bool unrolled;            /* loop: a stream was accessed at several offsets (addr.c) */
+  bool has_float;           /* loop: floating-point arithmetic or SIMD (addr.c) */
   uint32_t nstreams;
   struct { LLVMValueRef root, base; uint32_t mem; } streams[CG_MAX_STREAMS];
 } cg_frame_t;

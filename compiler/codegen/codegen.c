@@ -141,13 +141,27 @@ static swasm_status_t build(const swasm_module_t *m, const swasm_compile_opts_t 
   return SWASM_OK;
 }
 
+/* LLVM reports on stderr why a loop that addr.c asked it to vectorise could not be (and at
+ * -O3 warns about it): expected, and no business of swasmc's user. Errors keep LLVM's default
+ * treatment. */
+static void diagnostic(LLVMDiagnosticInfoRef di, void *opaque) {
+  (void)opaque;
+  if (LLVMGetDiagInfoSeverity(di) != LLVMDSError) return;
+  char *msg = LLVMGetDiagInfoDescription(di);
+  fprintf(stderr, "error: %s\n", msg ? msg : "");
+  LLVMDisposeMessage(msg);
+  exit(1);
+}
+
 swasm_status_t cg_build_module(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                                LLVMContextRef ctx, LLVMModuleRef *out, swasm_diag_t *diag) {
+  LLVMContextSetDiagnosticHandler(ctx, diagnostic, NULL);
   return build(m, opts, NULL, ctx, out, diag);
 }
 
 swasm_status_t cg_build_part(const swasm_module_t *m, const swasm_compile_opts_t *opts,
                              const cg_part_t *part, LLVMContextRef ctx, LLVMModuleRef *out,
                              swasm_diag_t *diag) {
+  LLVMContextSetDiagnosticHandler(ctx, diagnostic, NULL);
   return build(m, opts, part, ctx, out, diag);
 }

@@ -37,8 +37,18 @@ bool ad_type_ok(const swasm_cm_type_t *t, uint32_t depth);
 bool ad_same_shape(const swasm_cm_type_t *a, const swasm_cm_type_t *b, uint32_t depth);
 /* Whether t holds a string or a list (needs memory and realloc). */
 bool ad_has_memory(const swasm_cm_type_t *t);
-/* Whether t holds a char, string or list (the caller's values need checks before entering). */
+/* Whether t holds a char, variant, string or list (the caller's values need checks before
+ * entering). */
 bool ad_has_checks(const swasm_cm_type_t *t);
+bool ad_has_string(const swasm_cm_type_t *t);
+/* Variant-like types (variant, enum, option, result): their cases and payloads (NULL: none),
+ * discriminant size, payload offset and alignment in memory. */
+bool ad_is_variant(const swasm_cm_type_t *t);
+uint32_t ad_ncases(const swasm_cm_type_t *t);
+const swasm_cm_type_t *ad_case(const swasm_cm_type_t *t, uint32_t i);
+uint32_t ad_disc_size(const swasm_cm_type_t *t);
+uint32_t ad_case_align(const swasm_cm_type_t *t);
+uint32_t ad_payload_offset(const swasm_cm_type_t *t);
 /* Appends t's flat core types (SWASM_T_*) to out[*n..cap); returns false past cap. */
 bool ad_flatten(const swasm_cm_type_t *t, uint8_t *out, uint32_t *n, uint32_t cap);
 uint32_t ad_size(const swasm_cm_type_t *t);
@@ -52,7 +62,8 @@ const swasm_cm_type_t *ad_field(const swasm_cm_type_t *t, uint32_t i);
 enum {
   AD_F_CALLEE = 0, AD_F_ENTER, AD_F_LEAVE, AD_F_CHECK_LEAVE, AD_F_TRAP, AD_F_STR_IN,
   AD_F_STR_OUT, AD_F_LIST_IN, AD_F_LIST_OUT, AD_F_RANGE_CALLER, AD_F_RANGE_CALLEE,
-  AD_F_REALLOC_CALLER, AD_F_REALLOC_CALLEE, AD_F_POST, AD_NFUNCS
+  AD_F_REALLOC_CALLER, AD_F_REALLOC_CALLEE, AD_F_ENTER_FAST, AD_F_LEAVE_FAST, AD_F_STR_IN_FAST,
+  AD_F_STR_OUT_FAST, AD_F_CHECK_LEAVE_FAST, AD_F_POST, AD_NFUNCS
 };
 bool ad_emit_body(const swasm_adapter_side_t *lower, const swasm_adapter_side_t *lift,
                   ad_buf_t *body);

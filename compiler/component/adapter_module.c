@@ -68,22 +68,42 @@ void ad_section(ad_buf_t *b, uint8_t id, ad_buf_t *body) {
 
 /* ---- the covered types --------------------------------------------------------------------- */
 
-static bool is_int(uint8_t k) { return k >= SWASM_CM_U64 && k <= SWASM_CM_S8; }
 static bool is_scalar(uint8_t k) { return k >= SWASM_CM_CHAR && k <= SWASM_CM_BOOL; }
 static bool is_record(uint8_t k) { return k == SWASM_CM_RECORD || k == SWASM_CM_TUPLE; }
-/* Flags (at most 32, one i32) and enums: one integer of 1, 2 or 4 bytes in memory. */
-static bool is_label(const swasm_cm_type_t *t) {
-  return (t->kind == SWASM_CM_FLAGS && t->n >= 1 && t->n <= 32) ||
-         (t->kind == SWASM_CM_ENUM && t->n >= 1);
+
+bool ad_is_variant(const swasm_cm_type_t *t) {
+  return t->kind == SWASM_CM_VARIANT || t->kind == SWASM_CM_ENUM ||
+         t->kind == SWASM_CM_OPTION || t->kind == SWASM_CM_RESULT;
+}
+
+uint32_t ad_ncases(const swasm_cm_type_t *t) {
+  return t->kind == SWASM_CM_OPTION || t->kind == SWASM_CM_RESULT ? 2 : t->n;
+}
+
+const swasm_cm_type_t *ad_case(const swasm_cm_type_t *t, uint32_t i) {
+  switch (t->kind) {
+  case SWASM_CM_OPTION: return i == 1 ? t->a : NULL;
+  case SWASM_CM_RESULT: return i == 0 ? t->a : t->b;
+  case SWASM_CM_ENUM: return NULL;
+  default: return t->fields[i].type;
+  }
 }
 
 const swasm_cm_type_t *ad_field(const swasm_cm_type_t *t, uint32_t i) { return t->fields[i].type; }
 
 bool ad_type_ok(const swasm_cm_type_t *t, uint32_t depth) {
   if (!t || depth > AD_MAX_DEPTH) return false;
-  if (is_scalar(t->kind) || t->kind == SWASM_CM_STRING || is_label(t)) return true;
-  if (t->kind == SWASM_CM_LIST) return t->a && is_int(t->a->kind);
-  if (!is_record(t->kind) || !t->fields) return false;
+  if (is_scalar(t->kind) || t->kind == SWASM_CM_STRING) return true;
+  if (t->kind == SWASM_CM_FLAGS) return t->n >= 1 && t->n <= 32;
+  /* element types of size 0 keep the tree path (its "list too long" limit) */
+  if (t->kind == SWASM_CM_LIST) return ad_type_ok(t->a, depth + 1) && ad_size(t->a) > 0;
+  if (ad_is_variant(t)) {
+    if (ad_ncases(t) == 0 || (t->kind == SWASM_CM_VARIANT && !t->fields)) return false;
+    for (uint32_t i = 0; i < ad_ncases(t); i++)
+      if (ad_case(t, i) && !ad_type_ok(ad_case(t, i), depth + 1)) return false;
+    return true;
+  }
+  if (!is_record(t->kind) || (t->n && !t->fields)) return false;
   for (uint32_t i = 0; i < t->n; i++)
     if (!ad_type_ok(ad_field(t, i), depth + 1)) return false;
   return true;
@@ -91,8 +111,16 @@ bool ad_type_ok(const swasm_cm_type_t *t, uint32_t depth) {
 
 bool ad_same_shape(const swasm_cm_type_t *a, const swasm_cm_type_t *b, uint32_t depth) {
   if (!ad_type_ok(a, depth) || !ad_type_ok(b, depth) || a->kind != b->kind) return false;
-  if (a->kind == SWASM_CM_LIST) return a->a->kind == b->a->kind;
-  if (is_label(a)) return a->n == b->n;
+  if (a->kind == SWASM_CM_LIST) return ad_same_shape(a->a, b->a, depth + 1);
+  if (a->kind == SWASM_CM_FLAGS) return a->n == b->n;
+  if (ad_is_variant(a)) {
+    if (ad_ncases(a) != ad_ncases(b)) return false;
+    for (uint32_t i = 0; i < ad_ncases(a); i++) {
+      const swasm_cm_type_t *x = ad_case(a, i), *y = ad_case(b, i);
+      if (!x != !y || (x && !ad_same_shape(x, y, depth + 1))) return false;
+    }
+    return true;
+  }
   if (!is_record(a->kind)) return true;
   if (a->n != b->n) return false;
   for (uint32_t i = 0; i < a->n; i++)
@@ -100,20 +128,56 @@ bool ad_same_shape(const swasm_cm_type_t *a, const swasm_cm_type_t *b, uint32_t 
   return true;
 }
 
-bool ad_has_memory(const swasm_cm_type_t *t) {
-  if (t->kind == SWASM_CM_STRING || t->kind == SWASM_CM_LIST) return true;
+/* Whether pred holds for t or any type inside it (record fields, variant payloads, list
+ * elements). */
+static bool any(const swasm_cm_type_t *t, bool (*pred)(const swasm_cm_type_t *)) {
+  if (pred(t)) return true;
+  if (t->kind == SWASM_CM_LIST) return any(t->a, pred);
+  if (ad_is_variant(t)) {
+    for (uint32_t i = 0; i < ad_ncases(t); i++)
+      if (ad_case(t, i) && any(ad_case(t, i), pred)) return true;
+    return false;
+  }
   if (!is_record(t->kind)) return false;
   for (uint32_t i = 0; i < t->n; i++)
-    if (ad_has_memory(ad_field(t, i))) return true;
+    if (any(ad_field(t, i), pred)) return true;
   return false;
 }
 
-bool ad_has_checks(const swasm_cm_type_t *t) {
-  if (t->kind == SWASM_CM_CHAR || t->kind == SWASM_CM_ENUM || ad_has_memory(t)) return true;
-  if (!is_record(t->kind)) return false;
-  for (uint32_t i = 0; i < t->n; i++)
-    if (ad_has_checks(ad_field(t, i))) return true;
-  return false;
+static bool in_memory(const swasm_cm_type_t *t) {
+  return t->kind == SWASM_CM_STRING || t->kind == SWASM_CM_LIST;
+}
+static bool checked(const swasm_cm_type_t *t) {
+  return t->kind == SWASM_CM_CHAR || ad_is_variant(t) || in_memory(t);
+}
+static bool is_string(const swasm_cm_type_t *t) { return t->kind == SWASM_CM_STRING; }
+
+bool ad_has_memory(const swasm_cm_type_t *t) { return any(t, in_memory); }
+bool ad_has_checks(const swasm_cm_type_t *t) { return any(t, checked); }
+bool ad_has_string(const swasm_cm_type_t *t) { return any(t, is_string); }
+
+static uint8_t join(uint8_t a, uint8_t b) {
+  if (a == b) return a;
+  if ((a == SWASM_I32 && b == SWASM_F32) || (a == SWASM_F32 && b == SWASM_I32)) return SWASM_I32;
+  return SWASM_I64;
+}
+
+/* A variant: its discriminant, then each payload slot joined over the cases. */
+static bool flatten_variant(const swasm_cm_type_t *t, uint8_t *out, uint32_t *n, uint32_t cap) {
+  uint8_t joined[AD_MAX_FLAT_PARAMS + 1], own[AD_MAX_FLAT_PARAMS + 1];
+  uint32_t len = 0;
+  for (uint32_t i = 0; i < ad_ncases(t); i++) {
+    if (!ad_case(t, i)) continue;
+    uint32_t k = 0;
+    if (!ad_flatten(ad_case(t, i), own, &k, AD_MAX_FLAT_PARAMS + 1)) return false;
+    for (uint32_t j = 0; j < k; j++) joined[j] = j < len ? join(joined[j], own[j]) : own[j];
+    if (k > len) len = k;
+  }
+  if (*n + 1 + len > cap) return false;
+  out[(*n)++] = SWASM_I32;
+  memcpy(out + *n, joined, len);
+  *n += len;
+  return true;
 }
 
 bool ad_flatten(const swasm_cm_type_t *t, uint8_t *out, uint32_t *n, uint32_t cap) {
@@ -122,6 +186,7 @@ bool ad_flatten(const swasm_cm_type_t *t, uint8_t *out, uint32_t *n, uint32_t ca
       if (!ad_flatten(ad_field(t, i), out, n, cap)) return false;
     return true;
   }
+  if (ad_is_variant(t)) return flatten_variant(t, out, n, cap);
   uint8_t one[2];
   uint32_t k = 1;
   switch (t->kind) {
@@ -139,9 +204,28 @@ bool ad_flatten(const swasm_cm_type_t *t, uint8_t *out, uint32_t *n, uint32_t ca
 
 uint32_t ad_align_to(uint32_t x, uint32_t a) { return (x + a - 1) / a * a; }
 
+uint32_t ad_payload_offset(const swasm_cm_type_t *t) {
+  return ad_align_to(ad_disc_size(t), ad_case_align(t));
+}
+
+uint32_t ad_disc_size(const swasm_cm_type_t *t) {
+  uint32_t n = ad_ncases(t);
+  return n <= 0x100 ? 1 : n <= 0x10000 ? 2 : 4;
+}
+
+uint32_t ad_case_align(const swasm_cm_type_t *t) {
+  uint32_t a = 1;
+  for (uint32_t i = 0; i < ad_ncases(t); i++)
+    if (ad_case(t, i) && ad_align(ad_case(t, i)) > a) a = ad_align(ad_case(t, i));
+  return a;
+}
+
 uint32_t ad_align(const swasm_cm_type_t *t) {
   if (t->kind == SWASM_CM_FLAGS) return t->n <= 8 ? 1 : t->n <= 16 ? 2 : 4;
-  if (t->kind == SWASM_CM_ENUM) return t->n <= 0x100 ? 1 : t->n <= 0x10000 ? 2 : 4;
+  if (ad_is_variant(t)) {
+    uint32_t d = ad_disc_size(t), c = ad_case_align(t);
+    return d > c ? d : c;
+  }
   switch (t->kind) {
   case SWASM_CM_BOOL: case SWASM_CM_S8: case SWASM_CM_U8: return 1;
   case SWASM_CM_S16: case SWASM_CM_U16: return 2;
@@ -159,6 +243,12 @@ uint32_t ad_align(const swasm_cm_type_t *t) {
 
 uint32_t ad_size(const swasm_cm_type_t *t) {
   if (t->kind == SWASM_CM_STRING || t->kind == SWASM_CM_LIST) return 8;
+  if (ad_is_variant(t)) {
+    uint32_t cs = 0;
+    for (uint32_t i = 0; i < ad_ncases(t); i++)
+      if (ad_case(t, i) && ad_size(ad_case(t, i)) > cs) cs = ad_size(ad_case(t, i));
+    return ad_align_to(ad_payload_offset(t) + cs, ad_align(t));
+  }
   if (!is_record(t->kind)) return ad_align(t);
   uint32_t s = 0;
   for (uint32_t i = 0; i < t->n; i++) {
@@ -189,14 +279,6 @@ static bool side_ok(const swasm_adapter_side_t *s, bool memory, bool alloc, bool
   return !strings || s->enc == SWASM_CM_UTF8;
 }
 
-static bool has_string(const swasm_cm_type_t *t) {
-  if (t->kind == SWASM_CM_STRING) return true;
-  if (t->kind != SWASM_CM_RECORD && t->kind != SWASM_CM_TUPLE) return false;
-  for (uint32_t i = 0; i < t->n; i++)
-    if (has_string(ad_field(t, i))) return true;
-  return false;
-}
-
 bool swasm_adapter_supported(const swasm_adapter_side_t *lower, const swasm_adapter_side_t *lift) {
   if (!lower || !lift || !lower->type || !lift->type) return false;
   const swasm_cm_type_t *a = lower->type, *b = lift->type;
@@ -207,7 +289,7 @@ bool swasm_adapter_supported(const swasm_adapter_side_t *lower, const swasm_adap
     if (!a->fields || !b->fields) return false;
     if (!ad_same_shape(a->fields[i].type, b->fields[i].type, 0)) return false;
     arg_mem |= ad_has_memory(a->fields[i].type);
-    strings |= has_string(a->fields[i].type);
+    strings |= ad_has_string(a->fields[i].type);
   }
   if (a->a && !ad_same_shape(a->a, b->a, 0)) return false;
   uint8_t flat[AD_MAX_FLAT_PARAMS];
@@ -218,7 +300,7 @@ bool swasm_adapter_supported(const swasm_adapter_side_t *lower, const swasm_adap
     uint32_t k = 0;
     spilled = !ad_flatten(a->a, r, &k, AD_MAX_FLAT_RESULTS);
     res_mem = ad_has_memory(a->a);
-    strings |= has_string(a->a);
+    strings |= ad_has_string(a->a);
   }
   bool mem = arg_mem || spilled;
   return side_ok(lower, mem, res_mem, strings) && side_ok(lift, mem, arg_mem, strings);
@@ -276,6 +358,9 @@ static const struct { const char *name; uint8_t np, nr; } helpers[] = {
   [AD_F_RANGE_CALLER] = {"range_caller", 3, 0}, [AD_F_RANGE_CALLEE] = {"range_callee", 3, 0},
   [AD_F_REALLOC_CALLER] = {"realloc_caller", 3, 1},
   [AD_F_REALLOC_CALLEE] = {"realloc_callee", 3, 1},
+  [AD_F_ENTER_FAST] = {"enter_fast", 0, 1}, [AD_F_LEAVE_FAST] = {"leave_fast", 0, 1},
+  [AD_F_STR_IN_FAST] = {"str_in_fast", 2, 1}, [AD_F_STR_OUT_FAST] = {"str_out_fast", 2, 1},
+  [AD_F_CHECK_LEAVE_FAST] = {"check_leave_fast", 0, 1},
 };
 
 static void import_func(ad_buf_t *b, const char *name, uint32_t type) {
@@ -409,6 +494,8 @@ swasm_status_t swasm_adapter_compile(const swasm_adapter_side_t *lower,
   if (st == SWASM_OK) st = swasm_module_validate(m, diag);
   if (st == SWASM_OK) st = swasm_compile_cached(m, opts, path_out, path_size, diag);
   if (m) swasm_module_free(m);
-  swasm_buf_free(&bin);
+  /* free, not swasm_buf_free (which is the same): that lives beside the LLVM code, and
+   * executables built by swasmc link this file without LLVM (cexe_main.c) */
+  free(bin.data);
   return st;
 }

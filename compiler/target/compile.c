@@ -30,6 +30,26 @@ static swasm_status_t buf_set(swasm_buf_t *out, const void *data, size_t size,
   return SWASM_OK;
 }
 
+static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *arg) {
+  tgt_llvm_diag_t *d = arg;
+  if (LLVMGetDiagInfoSeverity(di) != LLVMDSError || d->error) return;
+  char *msg = LLVMGetDiagInfoDescription(di);
+  snprintf(d->message, sizeof d->message, "%s", msg ? msg : "(no message)");
+  LLVMDisposeMessage(msg);
+  d->error = true;
+}
+
+void tgt_llvm_diag_attach(LLVMContextRef ctx, tgt_llvm_diag_t *d) {
+  d->error = false;
+  d->message[0] = '\0';
+  LLVMContextSetDiagnosticHandler(ctx, on_llvm_diag, d);
+}
+
+swasm_status_t tgt_llvm_diag_check(const tgt_llvm_diag_t *d, swasm_diag_t *diag) {
+  if (!d->error) return SWASM_OK;
+  return tgt_fail(diag, SWASM_INTERNAL, "LLVM reported an error: %s", d->message);
+}
+
 bool tgt_timing_on(void) {
   const char *v = getenv("SWASM_TIME");
   return v && *v && strcmp(v, "0") != 0;
@@ -244,6 +264,8 @@ static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_
    * every pass that creates values. */
   bool text = opts->emit == SWASM_EMIT_LLVM_IR || opts->emit == SWASM_EMIT_LLVM_IR_OPT;
   LLVMContextSetDiscardValueNames(ctx, !text);
+  tgt_llvm_diag_t llvm_diag;
+  tgt_llvm_diag_attach(ctx, &llvm_diag);
   LLVMModuleRef mod = NULL;
   swasm_status_t st = cg_build_module(m, &cg_opts, ctx, &mod, diag);
   if (st == SWASM_OK && !mod) st = tgt_fail(diag, SWASM_INTERNAL, "codegen built no module");
@@ -251,6 +273,8 @@ static swasm_status_t run_pipeline(const swasm_module_t *m, const swasm_compile_
   if (st == SWASM_OK && opts->emit != SWASM_EMIT_LLVM_IR)
     st = tgt_optimise(mod, tm, opts->opt_level, diag);
   if (st == SWASM_OK) st = emit(mod, tm, opts->emit, out, diag);
+  if (st == SWASM_OK) st = tgt_llvm_diag_check(&llvm_diag, diag);
+  if (st != SWASM_OK) swasm_buf_free(out);
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   return st;

@@ -97,6 +97,8 @@ static swasm_status_t compile_shard(job_t *j, unsigned k) {
   cg_opts.cpu = j->spec->cpu;
   LLVMContextRef ctx = LLVMContextCreate();
   LLVMContextSetDiscardValueNames(ctx, true);   /* objects only: names would cost time */
+  tgt_llvm_diag_t llvm_diag;
+  tgt_llvm_diag_attach(ctx, &llvm_diag);
   LLVMModuleRef mod = NULL;
   tgt_stamp_t t = tgt_stamp();
   swasm_status_t st = cg_build_part(j->m, &cg_opts, &j->parts[k], ctx, &mod, diag);
@@ -108,6 +110,7 @@ static swasm_status_t compile_shard(job_t *j, unsigned k) {
   tgt_phase(&t, "optimise", (int)k);
   if (st == SWASM_OK) st = emit_obj(mod, tm, &j->objs[k], diag);
   tgt_phase(&t, "emit", (int)k);
+  if (st == SWASM_OK) st = tgt_llvm_diag_check(&llvm_diag, diag);
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   LLVMDisposeTargetMachine(tm);

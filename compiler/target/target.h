@@ -121,6 +121,20 @@ IR_HIDDEN swasm_status_t tgt_finish_module(LLVMModuleRef mod, const swasm_module
 IR_HIDDEN swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                       swasm_diag_t *diag);
 
+/* ---- LLVM's diagnostics (compile.c) ------------------------------------------------------ */
+
+/* What LLVM reported on one context. Warnings and remarks (a loop marked for vectorisation
+ * that the vectoriser could not do, say) are dropped: a library does not print. The first
+ * error is kept, so the compile fails with it instead of LLVM's default handler exiting. */
+typedef struct tgt_llvm_diag {
+  bool error;
+  char message[256];
+} tgt_llvm_diag_t;
+
+IR_HIDDEN void tgt_llvm_diag_attach(LLVMContextRef ctx, tgt_llvm_diag_t *d);
+/* SWASM_INTERNAL with LLVM's message when an error was reported, else SWASM_OK. */
+IR_HIDDEN swasm_status_t tgt_llvm_diag_check(const tgt_llvm_diag_t *d, swasm_diag_t *diag);
+
 /* ---- phase timing (compile.c) -------------------------------------------------------- */
 
 /* A developer aid: with SWASM_TIME set in the environment, each phase of a compile (codegen,

@@ -14,6 +14,9 @@ enum {
   H_RANGE_CALLER, H_RANGE_CALLEE, H_REALLOC_CALLER, H_REALLOC_CALLEE, H_POST, H_COUNT
 };
 
+/* The imports that are plain functions of the wasm calling convention (ctx is the adapter). */
+enum { F_ENTER, F_LEAVE, F_CHECK_LEAVE, F_STR_IN, F_STR_OUT, F_COUNT };
+
 struct lk_adapter {
   const lk_lowered_t *lw;
   lk_instance_t *caller, *callee;
@@ -21,6 +24,7 @@ struct lk_adapter {
   uint32_t saved_borrows;          /* the callee's, while the adapter is inside it */
   swasm_loaded_t *loaded;
   swasm_host_func_t *helpers[H_COUNT];
+  swasm_funcref_t fast[F_COUNT];   /* the *_fast imports: C functions called directly */
 };
 
 bool lk_adapters_enabled(void) {
@@ -49,18 +53,23 @@ static bool check_leave(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_er
   return true;
 }
 
-/* As call_lifted in canon/call.c. A trap after this leaves the callee busy, which refuses
- * every later entry just as the tree path's poisoning does. */
-static bool enter(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_error_t *err) {
-  lk_adapter_t *ad = env;
-  if (!check_leave(env, c, a, err)) return false;
+static void do_enter(lk_adapter_t *ad) {
   lk_instance_t *in = ad->callee;
-  if (in->poisoned || in->busy) return lk_trap(err, "cannot enter component instance");
   ad->saved_borrows = in->borrows_in_call;
   in->busy = true;
   in->borrows_in_call = 0;
   in->calls++;
   cn_task_start(in);
+}
+
+/* As call_lifted in canon/call.c. A trap after this leaves the callee busy, which refuses
+ * every later entry just as the tree path's poisoning does. */
+static bool enter(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_error_t *err) {
+  lk_adapter_t *ad = env;
+  if (!check_leave(env, c, a, err)) return false;
+  if (ad->callee->poisoned || ad->callee->busy)
+    return lk_trap(err, "cannot enter component instance");
+  do_enter(ad);
   return true;
 }
 
@@ -75,11 +84,53 @@ static bool leave(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_error_t 
   return true;
 }
 
+/* ---- the fast imports: 0 when done, 1 when the helper must run (and trap) ---- */
+
+static lk_adapter_t *adapter_of(struct swasm_vmctx *ctx) { return (lk_adapter_t *)(void *)ctx; }
+
+static int32_t enter_fast(struct swasm_vmctx *ctx) {
+  lk_adapter_t *ad = adapter_of(ctx);
+  if ((ad->caller && !ad->caller->may_leave) || ad->callee->poisoned || ad->callee->busy) return 1;
+  do_enter(ad);
+  return 0;
+}
+
+static int32_t check_leave_fast(struct swasm_vmctx *ctx) {
+  lk_adapter_t *ad = adapter_of(ctx);
+  return ad->caller && !ad->caller->may_leave;
+}
+
+static int32_t leave_fast(struct swasm_vmctx *ctx) {
+  lk_adapter_t *ad = adapter_of(ctx);
+  lk_instance_t *in = ad->callee;
+  if (in->borrows_in_call) return 1;
+  in->busy = false;
+  in->borrows_in_call = ad->saved_borrows;
+  return 0;
+}
+
+static int32_t string_fast(const lk_opts_t *o, int32_t ptr, int32_t len) {
+  uint64_t p = (uint32_t)ptr, n = (uint32_t)len;
+  size_t at;
+  uint32_t bad;
+  if (!o->memory || p > o->memory->size || n > o->memory->size - p) return 1;
+  return cn_utf8_valid(o->memory->base + p, (size_t)n, &at, &bad) ? 0 : 1;
+}
+
+static int32_t str_in_fast(struct swasm_vmctx *ctx, int32_t ptr, int32_t len) {
+  return string_fast(adapter_of(ctx)->caller_opts, ptr, len);
+}
+
+static int32_t str_out_fast(struct swasm_vmctx *ctx, int32_t ptr, int32_t len) {
+  return string_fast(adapter_of(ctx)->callee_opts, ptr, len);
+}
+
 static bool trap(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_error_t *err) {
   (void)env, (void)c;
   cn_cx_t cx = {.err = err, .adapter = true};
   if (u32(a, 0) == SWASM_ADAPTER_TRAP_CHAR && !cn_char_ok(&cx, u32(a, 1))) return false;
-  if (u32(a, 0) == SWASM_ADAPTER_TRAP_DISCRIMINANT) return lk_trap(err, "invalid variant discriminant");
+  if (u32(a, 0) == SWASM_ADAPTER_TRAP_DISCRIMINANT)
+    return lk_trap(err, "invalid variant discriminant");
   return lk_trap(err, "canonical ABI: adapter trap %u", u32(a, 0));
 }
 
@@ -134,15 +185,41 @@ static bool range_callee(void *env, swasm_instance_t *c, swasm_val_t *a, swasm_e
   return range(((lk_adapter_t *)env)->callee_opts, a, err);
 }
 
+typedef int32_t (*realloc_code_t)(struct swasm_vmctx *, int32_t, int32_t, int32_t, int32_t);
+
+/* Whether f is a wasm function of type (i32 i32 i32 i32) -> i32 that can be called directly. */
+static bool direct_realloc(const swasm_func_t *f) {
+  static const uint8_t t[5] = {SWASM_T_I32, SWASM_T_I32, SWASM_T_I32, SWASM_T_I32, SWASM_T_I32};
+  return f->ref && f->ref->code && f->tramp && f->type && f->type->nparams == 4 &&
+         f->type->nresults == 1 && memcmp(f->type->types, t, 5) == 0;
+}
+
 /* realloc(0, 0, align, size) of one side, as cn_lower_string's store_copy and cn_lower_list
- * make it. */
+ * make it, with cn_realloc's checks and messages. A wasm realloc is called directly rather than
+ * through swasm_call: the adapter runs under its caller's trap entry already, so a trap in
+ * realloc unwinds straight to it (leaving the instance unable to leave, and busy: it is not
+ * entered again). */
 static bool alloc(const lk_opts_t *o, swasm_val_t *a, swasm_error_t *err) {
   cn_cx_t cx = {.opts = o, .err = err, .adapter = true};
   uint32_t align = u32(a, 0), size = u32(a, 1), p;
   bool str = u32(a, 2) == SWASM_ADAPTER_FOR_STRING;
+  const char *what = str ? "string" : "list";
   if (str && size > CN_MAX_STRING_BYTES)
     return lk_trap(err, "string too large to lower (%llu bytes)", (unsigned long long)size);
-  if (!cn_realloc(&cx, 0, 0, align, size, str ? "string" : "list", &p)) return false;
+  if (!o->has_realloc || !o->memory || !o->inst || !direct_realloc(&o->realloc)) {
+    if (!cn_realloc(&cx, 0, 0, align, size, what, &p)) return false;
+    a[0].i32 = (int32_t)p;
+    return true;
+  }
+  realloc_code_t code;
+  memcpy(&code, &o->realloc.ref->code, sizeof code);
+  bool saved = o->inst->may_leave;
+  o->inst->may_leave = false;
+  p = (uint32_t)code(o->realloc.ref->ctx, 0, 0, (int32_t)align, (int32_t)size);
+  o->inst->may_leave = saved;
+  if (align > 1 && p % align != 0) return lk_trap(err, "wasm trap: unaligned pointer");
+  if ((uint64_t)p + size > o->memory->size)
+    return lk_trap(err, "wasm trap: %s content out-of-bounds", what);
   a[0].i32 = (int32_t)p;
   return true;
 }
@@ -183,7 +260,33 @@ static const struct {
 
 /* ---- building ---------------------------------------------------------------------------- */
 
+static const uint8_t fast_types[3] = {SWASM_T_I32, SWASM_T_I32, SWASM_T_I32};
+static const swasm_desc_functype_t fast_void = {0, 1, fast_types};   /* () -> i32 */
+static const swasm_desc_functype_t fast_pair = {2, 1, fast_types};   /* (i32 i32) -> i32 */
+static const struct {
+  const char *name;
+  const swasm_desc_functype_t *type;
+} fast[F_COUNT] = {
+  [F_ENTER] = {"enter_fast", &fast_void}, [F_LEAVE] = {"leave_fast", &fast_void},
+  [F_CHECK_LEAVE] = {"check_leave_fast", &fast_void},
+  [F_STR_IN] = {"str_in_fast", &fast_pair}, [F_STR_OUT] = {"str_out_fast", &fast_pair},
+};
+
+static bool make_fast(lk_adapter_t *ad) {
+  int32_t (*v[3])(struct swasm_vmctx *) = {enter_fast, leave_fast, check_leave_fast};
+  int32_t (*p[2])(struct swasm_vmctx *, int32_t, int32_t) = {str_in_fast, str_out_fast};
+  for (int i = 0; i < F_COUNT; i++) {
+    swasm_funcref_t *r = &ad->fast[i];
+    if (i < F_STR_IN) memcpy(&r->code, &v[i], sizeof r->code);
+    else memcpy(&r->code, &p[i - F_STR_IN], sizeof r->code);
+    r->ctx = (struct swasm_vmctx *)(void *)ad;
+    if (!(r->type_id = swasm_type_id(fast[i].type))) return false;
+  }
+  return true;
+}
+
 static bool make_helpers(lk_adapter_t *ad) {
+  if (!make_fast(ad)) return false;
   static const uint8_t i32s[5] = {SWASM_T_I32, SWASM_T_I32, SWASM_T_I32, SWASM_T_I32,
                                   SWASM_T_I32};
   for (int i = 0; i < H_POST; i++) {
@@ -213,6 +316,12 @@ static bool resolve(void *env, const char *module, const char *name, uint32_t ki
                                                     : ad->callee_opts->memory;
     return out->u.memory != NULL;
   }
+  for (int i = 0; i < F_COUNT; i++)
+    if (strcmp(name, fast[i].name) == 0) {
+      out->kind = SWASM_K_FUNC;
+      out->u.func = (swasm_func_t){.ref = &ad->fast[i], .type = fast[i].type, .tramp = NULL};
+      return true;
+    }
   if (strcmp(name, "post") == 0 && ad->helpers[H_POST]) {
     out->kind = SWASM_K_FUNC;
     out->u.func = swasm_host_func_get(ad->helpers[H_POST]);

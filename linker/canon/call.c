@@ -31,8 +31,9 @@ static bool params_flat(const swasm_cm_type_t *ft, uint32_t max) {
 }
 
 static bool same_core_type(const swasm_desc_functype_t *a, const swasm_desc_functype_t *b) {
-  return a && b && a->nparams == b->nparams && a->nresults == b->nresults &&
-         memcmp(a->types, b->types, a->nparams + a->nresults) == 0;
+  if (!a || !b || a->nparams != b->nparams || a->nresults != b->nresults) return false;
+  size_t n = (size_t)a->nparams + a->nresults;
+  return n == 0 || memcmp(a->types, b->types, n) == 0;   /* types may be NULL when n is 0 */
 }
 
 /* ---- the callee side: lowering arguments, lifting the result ---- */

@@ -742,13 +742,14 @@ swasm_status_t swasm_component_wit(const swasm_component_t *c, const char *world
  * A `canon lower` whose callee is a `canon lift` of another core instance can be a generated
  * adapter: a small core module (compiler/component/adapter*.c) whose one export "adapter" has
  * the lowered core type and moves values straight from the caller's memory and core values to
- * the callee's, checking what the canonical ABI checks. Its imports, all from module "a": "callee"
- * (the lifted core function), "mem_caller" and "mem_callee" (memories 0 and 1, when the type
- * needs memory), "post" (when the lift has post-return: the callee's flat results -> ()) and the
- * helpers the linker provides (enter, leave, check_leave, trap, str_in, str_out, list_in,
- * list_out, range_caller, range_callee, realloc_caller, realloc_callee; their types and
- * meaning are in adapter.c's opening comment). Types the adapters do not cover keep the
- * linker's tree path. */
+ * the callee's, checking what the canonical ABI checks. Its imports, all from module "a":
+ * "callee" (the lifted core function), "mem_caller" and "mem_callee" (memories 0 and 1, when
+ * the type needs memory), "post" (when the lift has post-return: the callee's flat results ->
+ * ()) and the helpers the linker provides (enter, leave, check_leave, trap, str_in, str_out,
+ * list_in, list_out, range_caller, range_callee, realloc_caller, realloc_callee, and the direct
+ * enter_fast, leave_fast, check_leave_fast, str_in_fast, str_out_fast; their types and meaning
+ * are in adapter_body.c's opening comment). Types the adapters do not cover keep the linker's
+ * tree path. */
 typedef struct swasm_adapter_side {
   const swasm_cm_type_t *type;       /* SWASM_CM_FUNCTYPE as this side sees it */
   swasm_cm_strenc_t enc;
