@@ -107,7 +107,24 @@ static long mem_total_mib(void) {
   return kb / 1024;
 }
 
+/* This swasm as the command line names it from the current directory (the path of the build
+ * that measured, e.g. build-release/tools/swasm/swasm), or its absolute path. */
+static void self_path(char *buf, size_t n) {
+  char self[4096], cwd[4096];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len <= 0) {
+    bench_fmt(buf, n, "swasm");
+    return;
+  }
+  self[len] = 0;
+  size_t c = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+  if (c && strncmp(self, cwd, c) == 0 && self[c] == '/') bench_fmt(buf, n, "%s", self + c + 1);
+  else bench_fmt(buf, n, "%s", self);
+}
+
 static void machine(FILE *f, const bench_config_t *cfg) {
+  char exe[4096];
+  self_path(exe, sizeof exe);
   char model[256], date[64];
   struct utsname u;
   time_t now = time(NULL);
@@ -118,7 +135,8 @@ static void machine(FILE *f, const bench_config_t *cfg) {
   if (uname(&u) != 0) bench_fmt(u.release, sizeof u.release, "?");
   fprintf(f, "Measured %s with swasm %s, from the top of the repository:\n\n", date,
           SWASM_VERSION_STRING);
-  fprintf(f, "```sh\nbuild/tools/swasm/%s\n```\n\n", cfg->command);
+  /* cfg->command starts with "swasm bench": the path replaces its first word. */
+  fprintf(f, "```sh\n%s%s\n```\n\n", exe, cfg->command + strlen("swasm"));
   fprintf(f, "- Machine: %s, %ld CPUs online, %ld MiB memory, Linux %s\n", model,
           sysconf(_SC_NPROCESSORS_ONLN), mem_total_mib(), u.release);
 #ifdef NDEBUG
