@@ -433,6 +433,18 @@ static bool write_file(const char *path, const uint8_t *b, size_t n) {
   return ok;
 }
 
+/* Regression: swasm_cpkg_open("res.so") of a file in the current directory went to dlopen's
+ * library search path, which does not look there. */
+static void test_cpkg_open_bare_name(const char *dir, bool built) {
+  char here[4096];
+  bool moved = built && getcwd(here, sizeof here) && chdir(dir) == 0;
+  swasm_error_t err;
+  swasm_cpkg_t *p = moved ? swasm_cpkg_open("res.so", &err) : NULL;
+  check(p != NULL, "swasm_cpkg_open finds a library named without a directory in the current one");
+  if (p) swasm_cpkg_close(p);
+  if (moved && chdir(here) != 0) perror("chdir");
+}
+
 /* swasmc's outputs: an executable of a command, and a library of any component that
  * swasm_cpkg_open loads (with its world) and instantiates from its linked-in code. */
 static void test_swasmc(const char *swasmc, const char *dir) {
@@ -466,6 +478,7 @@ static void test_swasmc(const char *swasmc, const char *dir) {
   swasm_carena_free(a);
   swasm_cinst_free(inst);
   swasm_cpkg_close(p);
+  test_cpkg_open_bare_name(dir, built);
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
