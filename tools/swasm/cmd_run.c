@@ -12,6 +12,7 @@
 #include "swasm/runtime.h"
 
 #include "cmds.h"
+#include "run_opts.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -80,80 +81,24 @@ static void usage(FILE *f) {
     "values are WAVE text (Wasmtime's syntax); --invoke may repeat, one result line per call.\n");
 }
 
-static int usage_error(const char *msg, const char *arg) {
-  fprintf(stderr, "swasm run: %s%s%s\nTry 'swasm run --help'.\n", msg, arg ? " " : "",
-          arg ? arg : "");
-  return EXIT_USAGE;
-}
-
-/* The value of an option that takes one ("--dir X" or "--dir=X"), or NULL when a is not the
- * option name. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, int *rc) {
-  const char *a = argv[*i];
-  size_t len = strlen(name);
-  if (strncmp(a, name, len) != 0 || (a[len] && a[len] != '=')) return NULL;
-  if (a[len] == '=') return a + len + 1;
-  if (*i + 1 >= argc) {
-    *rc = usage_error("this option needs a value:", name);
-    return NULL;
-  }
-  return argv[++*i];
-}
-
-static int add_dir(run_opts_t *o, const char *spec) {
-  const char *sep = strstr(spec, "::");
-  if (!*spec || sep == spec || (sep && !sep[2]))
-    return usage_error("--dir takes HOST or HOST::GUEST, not", spec);
-  char *copy = strdup(spec);
-  if (!copy) return EXIT_USAGE;
-  swasm_wasi_dir_parse(copy, &o->dirs[o->ndirs++]);
-  return 0;
-}
-
-static int add_env(run_opts_t *o, const char *spec) {
-  if (!*spec || *spec == '=') return usage_error("--env takes NAME=VALUE or NAME, not", spec);
-  o->env[o->nenv++] = spec;
-  return 0;
-}
+static int usage_error(const char *msg, const char *arg) { return run_usage_error(msg, arg); }
 
 /* One option at argv[*i]; returns 0, or an exit status. */
 static int parse_option(int argc, char **argv, int *i, run_opts_t *o) {
   const char *a = argv[*i], *v;
   int rc = 0;
-  if ((v = option_value(argc, argv, i, "--invoke", &rc))) {
+  if ((v = run_option_value(argc, argv, i, "--invoke", &rc))) {
     o->invoke = v;
-  } else if ((v = option_value(argc, argv, i, "--dir", &rc))) {
-    rc = add_dir(o, v);
-  } else if ((v = option_value(argc, argv, i, "--env", &rc))) {
-    rc = add_env(o, v);
+  } else if ((v = run_option_value(argc, argv, i, "--dir", &rc))) {
+    rc = run_add_dir(o->dirs, &o->ndirs, v);
+  } else if ((v = run_option_value(argc, argv, i, "--env", &rc))) {
+    rc = run_add_env(o->env, &o->nenv, v);
   } else if (rc) {
     return rc;
-  } else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
-    o->copts.opt_level = a[2] - '0';
-  } else if (strncmp(a, "-mcpu=", 6) == 0) {
-    o->copts.cpu = a + 6;
-  } else if (strcmp(a, "--bounds-checks=guard") == 0) {
-    o->copts.bounds = SWASM_BOUNDS_GUARD;
-  } else if (strcmp(a, "--bounds-checks=explicit") == 0) {
-    o->copts.bounds = SWASM_BOUNDS_EXPLICIT;
-  } else if (strncmp(a, "--enable-", 9) == 0) {
-    if (!swasm_features_enable(&o->features, a + 9))
-      return usage_error("unknown feature in", a);
-  } else {
+  } else if ((rc = run_compile_option(a, &o->copts, &o->features)) == 1) {
     return usage_error("unknown option", a);
   }
   return rc;
-}
-
-/* Whether the words after FILE are options ending in --invoke (the form 'FILE [OPTIONS]
- * --invoke NAME'), rather than the guest's arguments. */
-static bool invoke_follows(int argc, char **argv, int i) {
-  for (; i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0; i++) {
-    const char *a = argv[i];
-    if (strncmp(a, "--invoke", 8) == 0 && (!a[8] || a[8] == '=')) return true;
-    if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) i++;
-  }
-  return false;
 }
 
 /* Options come before FILE (or between FILE and --invoke); after FILE, everything is an
@@ -179,7 +124,7 @@ static int parse_args(int argc, char **argv, run_opts_t *o) {
       if (rc) return rc;
     } else if (!o->file) {
       o->file = a;
-      options = invoke_follows(argc, argv, i + 1);
+      options = run_invoke_follows(argc, argv, i + 1);
     } else {
       break;
     }
