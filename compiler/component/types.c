@@ -73,6 +73,8 @@ const char *cm_kind_name(uint8_t k) {
   }
 }
 
+const char *swasm_cm_kind_name(uint8_t kind) { return cm_kind_name(kind); }
+
 /* ---- construction ----------------------------------------------------------------------- */
 
 swasm_cm_type_t *cm_new_type(cm_val_t *v, uint8_t kind) {

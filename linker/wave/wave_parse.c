@@ -23,33 +23,9 @@ static bool expect(wave_parser_t *p, wave_tokkind_t k, wave_tok_t *out) {
   return t.kind == k || unexpected(p, t, k);
 }
 
+/* WAVE writes fixed-size lists as lists. */
 static const char *type_name(uint8_t kind) {
-  switch (kind) {
-  case SWASM_CM_BOOL: return "bool";
-  case SWASM_CM_S8: return "s8";
-  case SWASM_CM_U8: return "u8";
-  case SWASM_CM_S16: return "s16";
-  case SWASM_CM_U16: return "u16";
-  case SWASM_CM_S32: return "s32";
-  case SWASM_CM_U32: return "u32";
-  case SWASM_CM_S64: return "s64";
-  case SWASM_CM_U64: return "u64";
-  case SWASM_CM_F32: return "f32";
-  case SWASM_CM_F64: return "f64";
-  case SWASM_CM_CHAR: return "char";
-  case SWASM_CM_STRING: return "string";
-  case SWASM_CM_LIST: case SWASM_CM_FIXED_LIST: return "list";
-  case SWASM_CM_RECORD: return "record";
-  case SWASM_CM_TUPLE: return "tuple";
-  case SWASM_CM_VARIANT: return "variant";
-  case SWASM_CM_ENUM: return "enum";
-  case SWASM_CM_OPTION: return "option";
-  case SWASM_CM_RESULT: return "result";
-  case SWASM_CM_FLAGS: return "flags";
-  case SWASM_CM_OWN: return "own";
-  case SWASM_CM_BORROW: return "borrow";
-  default: return "unsupported";
-  }
+  return kind == SWASM_CM_FIXED_LIST ? "list" : swasm_cm_kind_name(kind);
 }
 
 static bool wrong(wave_parser_t *p, wave_tok_t t, const swasm_cm_type_t *ty) {

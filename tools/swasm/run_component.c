@@ -25,24 +25,30 @@ typedef struct crun_opts {
   int nenv;
 } crun_opts_t;
 
-bool tool_is_component_file(const char *path) {
+/* The first bytes of path (fewer when it is shorter; 0 when it cannot be read). */
+static size_t read_head(const char *path, uint8_t *head, size_t size) {
   FILE *f = fopen(path, "rb");
-  if (!f) return false;
-  uint8_t head[8];
-  size_t n = fread(head, 1, sizeof head, f);
+  if (!f) return 0;
+  size_t n = fread(head, 1, size, f);
   fclose(f);
-  /* An ELF file is taken for a component compiled by `swasmc -shared`: swasm run runs no
-   * other kind of shared library, and swasm_cpkg_open says clearly when it is not one. */
-  return swasm_is_component(head, n) || (n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0);
+  return n;
+}
+
+static bool elf_head(const uint8_t *head, size_t n) {
+  return n >= 4 && memcmp(head, "\x7f" "ELF", 4) == 0;
+}
+
+/* An ELF file is taken for a component compiled by `swasmc -shared`: swasm run runs no other
+ * kind of shared library, and swasm_cpkg_open says clearly when it is not one. */
+bool tool_is_component_file(const char *path) {
+  uint8_t head[8];
+  size_t n = read_head(path, head, sizeof head);
+  return swasm_is_component(head, n) || elf_head(head, n);
 }
 
 static bool is_elf(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return false;
   uint8_t head[4];
-  size_t n = fread(head, 1, sizeof head, f);
-  fclose(f);
-  return n == 4 && memcmp(head, "\x7f" "ELF", 4) == 0;
+  return elf_head(head, read_head(path, head, sizeof head));
 }
 
 static void usage(FILE *f) {

@@ -172,11 +172,11 @@ static bool find_runtime(const char *triple, char *main_lib, char *rt_lib, size_
 
 /* ---- linking --------------------------------------------------------------------------- */
 
-int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
-             const exe_grants_t *g) {
-  char main_lib[PATH_MAX + 64], rt_lib[PATH_MAX + 64];
-  if (!find_runtime(triple, main_lib, rt_lib, sizeof main_lib)) return EXIT_USAGE;
-  const char *libs[] = {main_lib, rt_lib, NULL};
+/* Links obj with libs (NULL-terminated) into the executable out with g's grants: the C library
+ * statically unless g or a sanitizer build says otherwise, falling back to a dynamic one where
+ * the system has no static libc.a. Returns 0 or an exit status, after one line on stderr. */
+static int link_exe(const swasm_buf_t *obj, const char *out, const char *triple,
+                    const char *const *libs, const exe_grants_t *g) {
   swasm_exe_opts_t opts;
   memset(&opts, 0, sizeof opts);
   opts.triple = triple;
@@ -210,6 +210,14 @@ int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
     return st == SWASM_IO ? EXIT_USAGE : EXIT_INPUT;
   }
   return 0;
+}
+
+int exe_link(const swasm_buf_t *obj, const char *out, const char *triple,
+             const exe_grants_t *g) {
+  char main_lib[PATH_MAX + 64], rt_lib[PATH_MAX + 64];
+  if (!find_runtime(triple, main_lib, rt_lib, sizeof main_lib)) return EXIT_USAGE;
+  const char *libs[] = {main_lib, rt_lib, NULL};
+  return link_exe(obj, out, triple, libs, g);
 }
 
 /* ---- executables from components ------------------------------------------------------- */
@@ -275,32 +283,7 @@ int exe_link_component(const swasm_buf_t *obj, const char *const *objs, uint32_t
   for (uint32_t i = 0; i < nobjs; i++) libs[n++] = objs[i];
   for (int i = 0; i < NLIBS; i++) libs[n++] = paths[i];
   libs[n] = NULL;
-  const char *san_args[] = {"-fsanitize=" SWASM_RT_SANITIZE, NULL};
-  swasm_exe_opts_t opts;
-  memset(&opts, 0, sizeof opts);
-  opts.triple = triple;
-  opts.libs = libs;
-  opts.grants = g->n ? (const char *const *)g->list : NULL;
-  opts.shared_libc = g->shared_libc;
-  if (SWASM_RT_SANITIZE[0]) {
-    opts.link_args = san_args;
-    opts.shared_libc = true;
-  }
-  swasm_diag_t d;
-  memset(&d, 0, sizeof d);
-  swasm_status_t st = swasm_link_executable(obj, out, &opts, &d);
-  if (st == SWASM_IO && !opts.shared_libc) {
-    /* No static C library on this system: link it dynamically, as exe_link does. */
-    swasm_diag_t d2;
-    memset(&d2, 0, sizeof d2);
-    opts.shared_libc = true;
-    if (swasm_link_executable(obj, out, &opts, &d2) == SWASM_OK) st = SWASM_OK;
-  }
-  if (st != SWASM_OK) {
-    fprintf(stderr, "swasmc: %s\n", d.message);
-    return st == SWASM_IO ? EXIT_USAGE : EXIT_INPUT;
-  }
-  return 0;
+  return link_exe(obj, out, triple, libs, g);
 }
 
 int exe_link_component_shared(const swasm_buf_t *obj, const char *const *objs, uint32_t nobjs,

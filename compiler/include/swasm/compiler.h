@@ -329,6 +329,8 @@ typedef enum swasm_cm_sort {
 
 /* "core func", "type", ... for messages and tools. */
 const char *swasm_cm_sort_name(swasm_cm_sort_t s);
+/* The name of a type kind (SWASM_CM_RECORD, ...: "record", "u32", "func"; "?" if unknown). */
+const char *swasm_cm_kind_name(uint8_t kind);
 
 typedef struct swasm_cm_sortidx {
   swasm_cm_sort_t sort;
