@@ -120,6 +120,10 @@ LK_HIDDEN uint32_t lk_align(const swasm_cm_type_t *t);
 LK_HIDDEN bool lk_call(const lk_func_t *f, const swasm_cval_t *args, swasm_cval_t *result,
                        swasm_carena_t *arena, swasm_error_t *err);
 
+/* Checks, once when a `canon lift` is instantiated, that the core function's type is the
+ * flattening of the lifted type: NULL when it is, else the message. */
+LK_HIDDEN const char *lk_check_lift(const lk_func_t *f);
+
 /* Makes the core function for a `canon lower`: its callback checks may_leave, lifts the core
  * arguments with lw->opts, calls lw->callee with lk_call, lowers the result back. lw must stay
  * where it is until lk_lowered_free. */

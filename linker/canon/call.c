@@ -117,18 +117,14 @@ static bool run_lifted(cn_cx_t *cx, const lk_func_t *f, const swasm_cval_t *args
   return true;
 }
 
+/* The core type was checked against the lifted type when the lift was instantiated
+ * (lk_check_lift), so a call uses f->core.type as it is. */
 static bool call_lifted(const lk_func_t *f, const swasm_cval_t *args, swasm_cval_t *result,
                         swasm_carena_t *arena, swasm_error_t *err, bool adapter) {
   lk_instance_t *inst = f->opts.inst;
-  if (!inst || !f->type) return lk_trap(err, "canonical ABI: function without an instance");
+  if (!inst || !f->type || !f->core.type)
+    return lk_trap(err, "canonical ABI: function without an instance");
   if (inst->poisoned || inst->busy) return lk_trap(err, "cannot enter component instance");
-  swasm_desc_functype_t core;
-  if (!cn_flatten_core(f->type, false, f->opts.async, &core))
-    return lk_trap(err, "canonical ABI: unsupported function type");
-  if (!same_core_type(&core, f->core.type)) {
-    free((void *)core.types);
-    return lk_trap(err, "canonical ABI: core function type does not match the lifted type");
-  }
   memset(result, 0, sizeof *result);
   cn_cx_t cx = {.opts = &f->opts, .arena = arena, .err = err, .adapter = adapter};
   uint32_t saved_borrows = inst->borrows_in_call;
@@ -136,12 +132,20 @@ static bool call_lifted(const lk_func_t *f, const swasm_cval_t *args, swasm_cval
   inst->borrows_in_call = 0;
   inst->calls++;
   cn_task_start(inst);
-  bool ok = run_lifted(&cx, f, args, result, &core);
+  bool ok = run_lifted(&cx, f, args, result, f->core.type);
   inst->busy = false;
   inst->borrows_in_call = saved_borrows;
   if (!ok && err->trap != SWASM_TRAP_EXIT) inst->poisoned = true;
-  free((void *)core.types);
   return ok;
+}
+
+const char *lk_check_lift(const lk_func_t *f) {
+  swasm_desc_functype_t core;
+  if (!cn_flatten_core(f->type, false, f->opts.async, &core))
+    return "canonical ABI: unsupported function type";
+  bool same = same_core_type(&core, f->core.type);
+  free((void *)core.types);
+  return same ? NULL : "canonical ABI: core function type does not match the lifted type";
 }
 
 static bool call(const lk_func_t *f, const swasm_cval_t *args, swasm_cval_t *result,

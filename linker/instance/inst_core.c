@@ -194,6 +194,8 @@ static bool lift(ci_frame_t *f, const swasm_cm_canon_t *cn, swasm_error_t *err) 
   fn->name = name;
   if (!core_func(f, cn->func, &fn->core, err) || !resolve_opts(f, &cn->opts, &fn->opts, err))
     return false;
+  const char *bad = lk_check_lift(fn);
+  if (bad) return ci_fail(err, "%s (%s)", bad, name);
   ci_val_t v = {.sort = SWASM_CM_FUNC, .func = fn};
   if (f->n[SWASM_CM_FUNC] >= f->c->space_size[SWASM_CM_FUNC])
     return ci_fail(err, "internal error: func index space overflows");
