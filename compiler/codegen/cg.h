@@ -224,6 +224,12 @@ CG_HIDDEN cg_frame_t *cg_push_frame(cg_func_t *f, cg_framekind_t kind, uint32_t 
 CG_HIDDEN void *cg_scratch(cg_func_t *f, size_t size);
 
 CG_HIDDEN LLVMBasicBlockRef cg_trap_block(cg_func_t *f, swasm_trap_t code);
+
+/* ---- stackcheck.c ---- */
+/* Builds the check of the stack pointer against the limit at the builder's position. */
+CG_HIDDEN void cg_stack_check(cg_func_t *f);
+/* Drops the check of a function that calls nobody and has a small frame. */
+CG_HIDDEN void cg_drop_leaf_stack_check(cg_func_t *f, const swasm_funcdef_t *fn);
 /* Traps with code when cond (i1) is true; continues in a new block otherwise. */
 CG_HIDDEN void cg_trap_if(cg_func_t *f, LLVMValueRef cond, swasm_trap_t code);
 CG_HIDDEN LLVMBasicBlockRef cg_new_block(cg_func_t *f, const char *name);

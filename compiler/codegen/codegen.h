@@ -34,4 +34,8 @@ IR_HIDDEN swasm_status_t cg_build_part(const swasm_module_t *m, const swasm_comp
  * registers. */
 IR_HIDDEN void cg_merge_streams(LLVMModuleRef mod);
 
+/* After optimisation: turns the stack checks the inliner copied into a function that checks
+ * at entry into constants (stackcheck.c). */
+IR_HIDDEN void cg_drop_inlined_stack_checks(LLVMModuleRef mod);
+
 #endif

@@ -151,48 +151,6 @@ static bool setup_locals(cg_func_t *f, const swasm_funcdef_t *fn) {
   return true;
 }
 
-/* Deep recursion must trap cleanly: compare the stack pointer with the limit. stacksave reads
- * the stack pointer without forcing a frame pointer the way frameaddress does. */
-static void stack_check(cg_func_t *f) {
-  cg_module_t *cm = f->cm;
-  LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", cm->t_ptr, NULL, 0);
-  LLVMValueRef spi = LLVMBuildPtrToInt(cm->b, sp, cm->t_i64, "sp");
-  LLVMValueRef limit = cg_vmctx_field(f, VMCTX_STACK_LIMIT, "stack_limit");
-  LLVMValueRef below = LLVMBuildICmp(cm->b, LLVMIntULT, spi, limit, "");
-  LLVMBasicBlockRef ok = cg_new_block(f, "");
-  f->stack_check = LLVMBuildCondBr(cm->b, below, cg_trap_block(f, SWASM_TRAP_STACK_EXHAUSTED), ok);
-  LLVMPositionBuilderAtEnd(cm->b, ok);
-}
-
-static void erase_dead(LLVMValueRef v) {
-  if (!LLVMIsAInstruction(v) || LLVMGetFirstUse(v)) return;
-  int n = LLVMGetNumOperands(v);
-  LLVMValueRef ops[4];
-  for (int i = 0; i < n && i < 4; i++) ops[i] = LLVMGetOperand(v, i);
-  LLVMInstructionEraseFromParent(v);
-  for (int i = 0; i < n && i < 4; i++) erase_dead(ops[i]);
-}
-
-/* A function that calls nobody cannot recurse, and a small one cannot use more than the
- * runtime's margin below the limit (256 KiB): its stack check goes. Inlined into callers,
- * the check would otherwise be repeated in their loops. */
-static void drop_leaf_stack_check(cg_func_t *f, const swasm_funcdef_t *fn) {
-  uint64_t estimate = 16 * ((uint64_t)(fn->body_end - fn->body_offset) + f->nlocals);
-  if (f->has_calls || !f->stack_check || estimate > 64 * 1024) return;
-  LLVMValueRef br = f->stack_check;
-  LLVMValueRef cond = LLVMGetCondition(br);
-  LLVMBasicBlockRef ok = LLVMGetSuccessor(br, 1);
-  LLVMBasicBlockRef bb = LLVMGetInstructionParent(br);
-  LLVMInstructionEraseFromParent(br);
-  erase_dead(cond);
-  LLVMBuilderRef b = f->cm->phib;
-  LLVMPositionBuilderAtEnd(b, bb);
-  LLVMBuildBr(b, ok);
-  LLVMDeleteBasicBlock(f->traps[SWASM_TRAP_STACK_EXHAUSTED]);
-  f->traps[SWASM_TRAP_STACK_EXHAUSTED] = NULL;
-  f->stack_check = NULL;
-}
-
 bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
   const swasm_module_t *m = cm->m;
   uint32_t index = m->nimported_funcs + defined_index;
@@ -204,14 +162,14 @@ bool cg_build_function(cg_module_t *cm, uint32_t defined_index) {
   LLVMSetValueName2(f.vmctx, "vmctx", 5);
   bool ok = setup_locals(&f, fn);
   if (ok) {
-    stack_check(&f);
+    cg_stack_check(&f);
     ok = cg_push_frame(&f, FR_FUNC, 0, NULL, ft->nresults, ft->results) != NULL;
   }
   if (ok) {
     f.frames[0].cont = cg_new_block(&f, "return");
     ok = cg_translate(&f, fn->body_offset, fn->body_end);
   }
-  if (ok) drop_leaf_stack_check(&f, fn);
+  if (ok) cg_drop_leaf_stack_check(&f, fn);
   cg_func_end(&f);
   return ok;
 }

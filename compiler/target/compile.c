@@ -135,6 +135,7 @@ swasm_status_t tgt_optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int leve
   LLVMErrorRef err = LLVMRunPasses(mod, pipelines[level & 3], tm, pbo);
   LLVMDisposePassBuilderOptions(pbo);
   if (!err) cg_merge_streams(mod);
+  if (!err && level >= 1) cg_drop_inlined_stack_checks(mod);
   return take_error(err, "LLVM optimisation failed", diag);
 }
 

@@ -185,6 +185,49 @@ static void test_hash(const swasm_module_t *m) {
   swasm_buf_free(&c);
 }
 
+/* Regression (stack checks of inlined callees): $g calls $h, so it checks the stack; inlined
+ * into $f twice, its copies read the same stack pointer as $f's own check at entry and must
+ * be gone after -O2, leaving one stacksave in $f. */
+static const char inlined_checks_wat[] =
+  "(module"
+  " (func $h (export \"h\") (param i32) (result i32)"
+  "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))"
+  "   (else (call $f (i32.sub (local.get 0) (i32.const 1))))))"
+  " (func $g (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1)))"
+  " (func $f (export \"f\") (param i32) (result i32)"
+  "  (i32.add (call $g (local.get 0)) (call $g (i32.const 3)))))";
+
+static int count_in(const char *from, const char *to, const char *s) {
+  int n = 0;
+  for (const char *p = strstr(from, s); p && p < to; p = strstr(p + 1, s)) n++;
+  return n;
+}
+
+static void test_inlined_stack_checks(void) {
+  swasm_module_t *m = module_from_wat(inlined_checks_wat);
+  swasm_buf_t b = {0};
+  swasm_diag_t d;
+  bool ok = m && compile(m, 2, NULL, NULL, SWASM_EMIT_LLVM_IR_OPT, &b, &d) == SWASM_OK;
+  check(ok, "stack check module compiles at -O2");
+  if (ok) {
+    char *ir = malloc(b.size + 1);
+    memcpy(ir, b.data, b.size);
+    ir[b.size] = '\0';
+    const char *f = strstr(ir, "@\"$f\"(ptr align");   /* the definition, not a call */
+    const char *end = f ? strstr(f, "\n}\n") : NULL;
+    check(f && end, "$f is defined in the IR");
+    if (f && end) {
+      check(count_in(f, end, "@\"$g\"(") == 0,
+            "$g is inlined into $f (the case this test is about)");
+      check(count_in(f, end, "@llvm.stacksave") == 1,
+            "one stack check left in $f, got %d", count_in(f, end, "@llvm.stacksave"));
+    }
+    free(ir);
+  }
+  swasm_buf_free(&b);
+  swasm_module_free(m);
+}
+
 /* A module big enough to be compiled in shards: a chain of NCHAIN functions, each calling the
  * one before it directly and the first one through the table. */
 #define NCHAIN 4000
@@ -633,6 +676,7 @@ int main(int argc, char **argv) {
     swasm_module_free(m);
   }
   test_shards();
+  test_inlined_stack_checks();
   int skipped = 0;
   setenv("SWASM_CACHE_DIR", clidir, 1);
   if (argc > 2 ? snprintf(swasmc, sizeof swasmc, "%s", argv[1]) > 0
