@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/blake3.h>
 
 #include "rt_abi.h"
@@ -30,6 +31,40 @@
 
 static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
 
+/* LLVM options swasm sets for every compile: limits on two analyses whose cost grows with
+ * the size of a function, which wasm compiled from Rust or C++ has up to 35,000 instructions
+ * of. Measured on wasm-tools (2.4 MB, docs/performance.md): CodeGenPrepare's scan of an
+ * address's users (default 100) took 38% of code generation for the three largest functions
+ * and a fifth of that at 20; the greedy allocator's region-growing budget (default 10,000)
+ * cost 15% more time there than 1,000. In the benchmark programs the budget changes no
+ * function and the scan limit no loop. */
+static const char *const llvm_defaults[] = {
+  "-cgp-max-address-users-to-scan=20",
+  "-grow-region-complexity-budget=1000",
+};
+
+/* Gives LLVM swasm's options, then those of SWASM_LLVM_ARGS="-opt=value ..." (a developer's
+ * knob for experiments, like clang's -mllvm), which replace a default of the same name. Read
+ * once per process. */
+static void llvm_options(void) {
+  static char buf[1024];
+  static const char *argv[48];
+  int argc = 0;
+  const char *env = getenv("SWASM_LLVM_ARGS");
+  snprintf(buf, sizeof buf, "%s", env ? env : "");
+  argv[argc++] = "swasm";
+  for (size_t i = 0; i < sizeof llvm_defaults / sizeof *llvm_defaults; i++) {
+    const char *d = llvm_defaults[i];
+    size_t name = strcspn(d, "=");
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)name, d);
+    if (!strstr(buf, key)) argv[argc++] = d;
+  }
+  for (char *tok = strtok(buf, " "); tok && argc < 48; tok = strtok(NULL, " "))
+    argv[argc++] = tok;
+  LLVMParseCommandLineOptions(argc, argv, NULL);
+}
+
 static void llvm_init_once(void) {
   LLVMInitializeX86TargetInfo();
   LLVMInitializeX86Target();
@@ -39,6 +74,7 @@ static void llvm_init_once(void) {
   LLVMInitializeAArch64Target();
   LLVMInitializeAArch64TargetMC();
   LLVMInitializeAArch64AsmPrinter();
+  llvm_options();
 }
 
 void tgt_llvm_init(void) {
