@@ -105,8 +105,8 @@ static void drop_repeated_checks(LLVMValueRef fn) {
         LLVMReplaceAllUsesWith(cmp, LLVMConstInt(i1, (unsigned)never_below(cmp, sp), false));
         LLVMInstructionEraseFromParent(cmp);
       }
-      if (next == sp) next = LLVMGetNextInstruction(sp);
       LLVMInstructionEraseFromParent(sp);
+      next = LLVMGetNextInstruction(i);   /* i is still in place; what followed it may be gone */
       LLVMInstructionEraseFromParent(i);
     }
 }
