@@ -1,6 +1,7 @@
 /* memory.c - loads, stores and the memory instructions. An address is base + zext(i32) +
  * offset computed in 64 bits (addr.c); with guard pages no check is needed (any such address
- * lands in the 8 GiB reservation), with explicit bounds it is compared with the current size. */
+ * lands in the 8 GiB reservation), with explicit bounds it is compared with the current size.
+ * memory.copy and memory.fill are checked and done inline. */
 #include "cg.h"
 
 LLVMValueRef cg_memory_ptr(cg_func_t *f, uint32_t mem) { return cg_memory_base(f, mem); }
@@ -63,6 +64,33 @@ bool cg_emit_store(cg_func_t *f, const ir_instr_t *in) {
   return true;
 }
 
+/* memory.copy and memory.fill, inline: both ranges are checked before any byte moves (the
+ * instruction traps without writing anything when one is out of bounds, so the guard pages
+ * cannot do it), then LLVM's memmove or memset runs on them. A constant small length becomes a
+ * few loads and stores; a large one a call to libc. d and n are zero-extended i32 values, so
+ * d + n cannot wrap in 64 bits.
+ *
+ * The pointer to n bytes at d in memory mem. With oob NULL the check is built here; otherwise
+ * it is or-ed into *oob, and the second call of a pair builds the check of both. */
+static LLVMValueRef bulk_range(cg_func_t *f, uint32_t mem, LLVMValueRef d, LLVMValueRef n,
+                               LLVMValueRef *oob) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMValueRef past = LLVMBuildICmp(b, LLVMIntUGT, LLVMBuildNUWAdd(b, d, n, ""),
+                                    memory_size(f, mem), "");
+  if (oob && !*oob)
+    *oob = past;
+  else
+    cg_trap_if(f, oob ? LLVMBuildOr(b, *oob, past, "") : past, SWASM_TRAP_MEMORY_OOB);
+  return LLVMBuildInBoundsGEP2(b, f->cm->t_i8, cg_memory_base(f, mem), &d, 1, "");
+}
+
+static void bulk_call(cg_func_t *f, const char *name, LLVMTypeRef *tys, unsigned ntys,
+                      LLVMValueRef *args, unsigned nargs) {
+  LLVMTypeRef fnty;
+  LLVMValueRef fn = cg_intrinsic(f->cm, name, tys, ntys, &fnty);
+  LLVMBuildCall2(f->cm->b, fnty, fn, args, nargs, "");
+}
+
 bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
   cg_module_t *cm = f->cm;
   LLVMBuilderRef b = cm->b;
@@ -77,18 +105,25 @@ bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
     return cg_push(f, cg_call_rt(f, RT_MEMORY_GROW, args, 3));
   }
   case OP_MEMORY_FILL: {
-    LLVMValueRef n = cg_pop(f), val = cg_pop(f), d = cg_pop(f);
-    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.idx), LLVMBuildZExt(b, d, i64, ""), val,
-                           LLVMBuildZExt(b, n, i64, "")};
-    cg_call_rt(f, RT_MEMORY_FILL, args, 5);
+    LLVMValueRef n = LLVMBuildZExt(b, cg_pop(f), i64, ""), val = cg_pop(f);
+    LLVMValueRef d = LLVMBuildZExt(b, cg_pop(f), i64, "");
+    LLVMValueRef dp = bulk_range(f, in->u.idx, d, n, NULL);
+    LLVMValueRef args[] = {dp, LLVMBuildTrunc(b, val, LLVMInt8TypeInContext(cm->ctx), ""), n,
+                           LLVMConstInt(LLVMInt1TypeInContext(cm->ctx), 0, false)};
+    LLVMTypeRef tys[] = {cm->t_ptr, i64};
+    bulk_call(f, "llvm.memset", tys, 2, args, 4);
     return true;
   }
   case OP_MEMORY_COPY: {
-    LLVMValueRef n = cg_pop(f), s = cg_pop(f), d = cg_pop(f);
-    LLVMValueRef args[] = {f->vmctx, cg_i32(cm, in->u.pair.a), cg_i32(cm, in->u.pair.b),
-                           LLVMBuildZExt(b, d, i64, ""), LLVMBuildZExt(b, s, i64, ""),
-                           LLVMBuildZExt(b, n, i64, "")};
-    cg_call_rt(f, RT_MEMORY_COPY, args, 6);
+    LLVMValueRef n = LLVMBuildZExt(b, cg_pop(f), i64, "");
+    LLVMValueRef s = LLVMBuildZExt(b, cg_pop(f), i64, "");
+    LLVMValueRef d = LLVMBuildZExt(b, cg_pop(f), i64, "");
+    LLVMValueRef oob = NULL;
+    LLVMValueRef sp = bulk_range(f, in->u.pair.b, s, n, &oob);
+    LLVMValueRef dp = bulk_range(f, in->u.pair.a, d, n, &oob);
+    LLVMValueRef args[] = {dp, sp, n, LLVMConstInt(LLVMInt1TypeInContext(cm->ctx), 0, false)};
+    LLVMTypeRef tys[] = {cm->t_ptr, cm->t_ptr, i64};
+    bulk_call(f, "llvm.memmove", tys, 3, args, 4);
     return true;
   }
   case OP_MEMORY_INIT: {

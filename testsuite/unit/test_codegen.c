@@ -169,6 +169,28 @@ static void test_stack_checks(void) {
   done(&b);
 }
 
+/* memory.copy and memory.fill are checked and done inline: LLVM's memmove and memset, no
+ * call into the runtime (a constant length becomes a few loads and stores). */
+static void test_bulk_memory_inline(void) {
+  built_t b = build("(module (memory 1)"
+                    " (func $c (param i32 i32) (memory.copy (local.get 0) (local.get 1)"
+                    " (i32.const 32)))"
+                    " (func $f (param i32 i32) (memory.fill (local.get 0) (local.get 1)"
+                    " (i32.const 16))))",
+                    SWASM_BOUNDS_GUARD, NULL);
+  char buf[4096];
+  check(b.status == SWASM_OK, "bulk memory module builds: %s", b.diag.message);
+  if (b.status == SWASM_OK) {
+    const char *t = func_text(&b, "$c", buf, sizeof buf);
+    check(strstr(t, "llvm.memmove") && !strstr(t, "swasm_rt_memory_copy") &&
+          strstr(t, "swasm_rt_trap(i32 2)"), "memory.copy is a checked memmove:\n%s", t);
+    t = func_text(&b, "$f", buf, sizeof buf);
+    check(strstr(t, "llvm.memset") && !strstr(t, "swasm_rt_memory_fill") &&
+          strstr(t, "swasm_rt_trap(i32 2)"), "memory.fill is a checked memset:\n%s", t);
+  }
+  done(&b);
+}
+
 static void test_metadata(void) {
   built_t b = build("(module (memory 1) (global $g (mut i32) (i32.const 0))"
                     " (func (export \"f\") (param i32) (result i32)"
@@ -209,6 +231,7 @@ int main(void) {
   test_dropped_load();
   test_nan_quieting();
   test_stack_checks();
+  test_bulk_memory_inline();
   test_metadata();
   test_multi_value_and_control();
   test_unsupported();
