@@ -76,6 +76,9 @@ typedef struct lk_func {
   bool is_host;
   swasm_func_t core;               /* lifted */
   lk_opts_t opts;                  /* lifted: the lift's options */
+  /* lifted, set by lk_check_lift: the parameters are passed as core values (not spilled to
+   * memory), the result is returned as one (not through a pointer) */
+  bool params_flat, result_flat;
   swasm_chost_fn host_fn;          /* host */
   void *host_env;
   const char *name;                /* for messages */
@@ -88,6 +91,7 @@ typedef struct lk_lowered {
   lk_opts_t opts;
   swasm_host_func_t *hf;           /* made by lk_lower, freed by lk_lowered_free */
   swasm_desc_functype_t core_type; /* the flattened core type (arrays malloc'd) */
+  bool params_flat, result_flat;   /* as in lk_func_t, for the lowering side; set by lk_lower */
   /* The lowered function's type as the lowering component sees it (the canon's functype):
    * its resource types are resolved in opts.inst. NULL: callee->type. */
   const swasm_cm_type_t *type;
@@ -121,8 +125,9 @@ LK_HIDDEN bool lk_call(const lk_func_t *f, const swasm_cval_t *args, swasm_cval_
                        swasm_carena_t *arena, swasm_error_t *err);
 
 /* Checks, once when a `canon lift` is instantiated, that the core function's type is the
- * flattening of the lifted type: NULL when it is, else the message. */
-LK_HIDDEN const char *lk_check_lift(const lk_func_t *f);
+ * flattening of the lifted type, and notes how arguments and result travel: NULL when it is,
+ * else the message. */
+LK_HIDDEN const char *lk_check_lift(lk_func_t *f);
 
 /* Makes the core function for a `canon lower`: its callback checks may_leave, lifts the core
  * arguments with lw->opts, calls lw->callee with lk_call, lowers the result back. lw must stay

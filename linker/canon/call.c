@@ -38,9 +38,10 @@ static bool same_core_type(const swasm_desc_functype_t *a, const swasm_desc_func
 
 /* ---- the callee side: lowering arguments, lifting the result ---- */
 
-static bool lower_args(cn_cx_t *cx, const swasm_cm_type_t *ft, const swasm_cval_t *args,
-                       const swasm_desc_functype_t *core, swasm_val_t *vals) {
-  if (params_flat(ft, CN_MAX_FLAT_PARAMS)) {
+static bool lower_args(cn_cx_t *cx, const swasm_cm_type_t *ft, bool flat,
+                       const swasm_cval_t *args, const swasm_desc_functype_t *core,
+                       swasm_val_t *vals) {
+  if (flat) {
     cn_flat_t out = {.v = vals, .types = core->types, .n = core->nparams, .i = 0};
     for (uint32_t i = 0; i < ft->n; i++)
       if (!cn_lower_flat(cx, &args[i], ft->fields[i].type, &out)) return false;
@@ -60,9 +61,10 @@ static bool lower_args(cn_cx_t *cx, const swasm_cm_type_t *ft, const swasm_cval_
   return true;
 }
 
-static bool lift_result(cn_cx_t *cx, const swasm_cm_type_t *rt, const swasm_desc_functype_t *core,
-                        swasm_val_t *vals, swasm_cval_t *result) {
-  if (cn_flatten(rt, NULL, 0) <= CN_MAX_FLAT_RESULTS) {
+static bool lift_result(cn_cx_t *cx, const swasm_cm_type_t *rt, bool flat,
+                        const swasm_desc_functype_t *core, swasm_val_t *vals,
+                        swasm_cval_t *result) {
+  if (flat) {
     cn_flat_t in = {.v = vals, .types = core->types + core->nparams, .n = core->nresults, .i = 0};
     return cn_lift_flat(cx, &in, rt, result);
   }
@@ -102,10 +104,11 @@ static bool run_lifted(cn_cx_t *cx, const lk_func_t *f, const swasm_cval_t *args
   lk_instance_t *inst = f->opts.inst;
   swasm_val_t vals[MAX_SLOTS];
   memset(vals, 0, sizeof vals);
-  if (!lower_args(cx, f->type, args, core, vals)) return false;
+  if (!lower_args(cx, f->type, f->params_flat, args, core, vals)) return false;
   if (f->opts.async) return run_async(cx, f, result, vals);
   if (!swasm_call(&f->core, vals, cx->err)) return false;
-  if (f->type->a && !lift_result(cx, f->type->a, core, vals, result)) return false;
+  if (f->type->a && !lift_result(cx, f->type->a, f->result_flat, core, vals, result))
+    return false;
   if (f->opts.has_post_return) {
     inst->may_leave = false;
     bool ok = swasm_call(&f->opts.post_return, vals, cx->err);
@@ -139,10 +142,12 @@ static bool call_lifted(const lk_func_t *f, const swasm_cval_t *args, swasm_cval
   return ok;
 }
 
-const char *lk_check_lift(const lk_func_t *f) {
+const char *lk_check_lift(lk_func_t *f) {
   swasm_desc_functype_t core;
   if (!cn_flatten_core(f->type, false, f->opts.async, &core))
     return "canonical ABI: unsupported function type";
+  f->params_flat = params_flat(f->type, CN_MAX_FLAT_PARAMS);
+  f->result_flat = f->type->a && cn_flatten(f->type->a, NULL, 0) <= CN_MAX_FLAT_RESULTS;
   bool same = same_core_type(&core, f->core.type);
   free((void *)core.types);
   return same ? NULL : "canonical ABI: core function type does not match the lifted type";
@@ -163,9 +168,9 @@ bool lk_call(const lk_func_t *f, const swasm_cval_t *args, swasm_cval_t *result,
 
 /* ---- the caller side: the core function of a canon lower ---- */
 
-static bool lift_args(cn_cx_t *cx, const swasm_cm_type_t *ft, const swasm_desc_functype_t *core,
-                      swasm_val_t *ar, swasm_cval_t *args) {
-  if (params_flat(ft, cx->opts->async ? CN_MAX_FLAT_ASYNC_PARAMS : CN_MAX_FLAT_PARAMS)) {
+static bool lift_args(cn_cx_t *cx, const swasm_cm_type_t *ft, bool flat,
+                      const swasm_desc_functype_t *core, swasm_val_t *ar, swasm_cval_t *args) {
+  if (flat) {
     cn_flat_t in = {.v = ar, .types = core->types, .n = core->nparams, .i = 0};
     for (uint32_t i = 0; i < ft->n; i++)
       if (!cn_lift_flat(cx, &in, ft->fields[i].type, &args[i])) return false;
@@ -183,9 +188,10 @@ static bool lift_args(cn_cx_t *cx, const swasm_cm_type_t *ft, const swasm_desc_f
   return true;
 }
 
-static bool lower_result(cn_cx_t *cx, const swasm_cm_type_t *rt, const swasm_desc_functype_t *core,
-                         swasm_val_t *ar, const swasm_cval_t *result) {
-  if (cn_flatten(rt, NULL, 0) <= CN_MAX_FLAT_RESULTS) {
+static bool lower_result(cn_cx_t *cx, const swasm_cm_type_t *rt, bool flat,
+                         const swasm_desc_functype_t *core, swasm_val_t *ar,
+                         const swasm_cval_t *result) {
+  if (flat) {
     cn_flat_t out = {.v = ar, .types = core->types + core->nparams, .n = core->nresults, .i = 0};
     return cn_lower_flat(cx, result, rt, &out);
   }
@@ -206,7 +212,7 @@ static bool lowered_call(lk_lowered_t *lw, swasm_val_t *ar, swasm_carena_t *aren
   if (!args) return lk_trap(err, "out of memory");
   swasm_cval_t result;
   memset(&result, 0, sizeof result);
-  bool ok = lift_args(&cx, ft, &lw->core_type, ar, args) &&
+  bool ok = lift_args(&cx, ft, lw->params_flat, &lw->core_type, ar, args) &&
             call(lw->callee, args, &result, arena, err, cx.adapter);
   cn_release_lenders(cx.lenders);
   if (!ok) return false;
@@ -221,7 +227,7 @@ static bool lowered_call(lk_lowered_t *lw, swasm_val_t *ar, swasm_carena_t *aren
     ar[0].i32 = CN_STATUS_RETURNED;
     return true;
   }
-  return !ft->a || lower_result(&cx, ft->a, &lw->core_type, ar, &result);
+  return !ft->a || lower_result(&cx, ft->a, lw->result_flat, &lw->core_type, ar, &result);
 }
 
 static bool lowered_cb(void *env, swasm_instance_t *caller, swasm_val_t *ar, swasm_error_t *err) {
@@ -241,6 +247,9 @@ bool lk_lower(lk_lowered_t *lw, swasm_func_t *out, swasm_error_t *err) {
   const swasm_cm_type_t *ft = lw->type ? lw->type : lw->callee->type;
   if (!cn_flatten_core(ft, true, lw->opts.async, &lw->core_type))
     return lk_trap(err, "canon lower: unsupported function type");
+  lw->params_flat =
+      params_flat(ft, lw->opts.async ? CN_MAX_FLAT_ASYNC_PARAMS : CN_MAX_FLAT_PARAMS);
+  lw->result_flat = ft->a && cn_flatten(ft->a, NULL, 0) <= CN_MAX_FLAT_RESULTS;
   lw->hf = swasm_host_func_new(&lw->core_type, lowered_cb, lw);
   if (!lw->hf) {
     free((void *)lw->core_type.types);

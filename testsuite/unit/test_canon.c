@@ -824,6 +824,7 @@ static void test_calls(void) {
   swasm_host_func_t *core = swasm_host_func_new(&ct, concat_core, &c);
   swasm_host_func_t *post = host_fn(1, 0, post_core, &c);
   lk_func_t f = {.type = ft, .core = swasm_host_func_get(core), .opts = c.side.opts, .name = "concat"};
+  CHECK(lk_check_lift(&f) == NULL);   /* as instantiating the lift does */
   f.opts.post_return = swasm_host_func_get(post);
   f.opts.has_post_return = true;
 
@@ -947,6 +948,7 @@ static void test_spill(void) {
   ft->a = T_U32;
   swasm_host_func_t *core = host_fn(1, 1, sum17_core, &s);
   lk_func_t f = {.type = ft, .core = swasm_host_func_get(core), .opts = s.opts};
+  CHECK(lk_check_lift(&f) == NULL);   /* as instantiating the lift does */
   swasm_cval_t args[17], res;
   memset(args, 0, sizeof args);
   for (int i = 0; i < 17; i++) args[i].u.u = (uint64_t)i + 1;
@@ -1028,6 +1030,7 @@ static void test_builtins(void) {
   swasm_host_func_t *core = swasm_host_func_new(&none, async_core, &c);
   lk_func_t f = {.type = ft, .core = swasm_host_func_get(core), .opts = c.side.opts};
   f.opts.async = true;
+  CHECK(lk_check_lift(&f) == NULL);   /* as instantiating the lift does */
   swasm_carena_t *a = swasm_carena_new();
   swasm_cval_t res;
   CHECK(lk_call(&f, NULL, &res, a, &err));
@@ -1099,6 +1102,7 @@ static void test_borrow_scope(void) {
   swasm_cm_type_t *ft = fields(SWASM_CM_FUNCTYPE, 1, of(SWASM_CM_BORROW, rty, NULL));
   swasm_host_func_t *core = host_fn(1, 0, borrow_core, &b);
   lk_func_t f = {.type = ft, .core = swasm_host_func_get(core), .opts = s.opts};
+  CHECK(lk_check_lift(&f) == NULL);   /* as instantiating the lift does */
   swasm_cval_t arg, res_v;
   memset(&arg, 0, sizeof arg);
   arg.u.handle = 77;
