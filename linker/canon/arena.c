@@ -85,7 +85,7 @@ static uint32_t slot_of(const char *p, uint32_t cap) {
 }
 
 static bool grow_notes(swasm_carena_t *a) {
-  uint32_t cap = a->capnotes ? a->capnotes * 2 : 64;
+  uint32_t cap = a->capnotes ? a->capnotes * 2 : 16;   /* 256 bytes: small for glibc, as above */
   note_t *n = calloc(cap, sizeof *n);
   if (!n) return false;
   for (uint32_t i = 0; i < a->capnotes; i++) {
