@@ -134,10 +134,6 @@ static void declare_runtime(cg_module_t *cm) {
   add_fn_attr(cm, cm->rt[RT_TRAP], "noreturn");
   add_fn_attr(cm, cm->rt[RT_TRAP], "cold");
   declare_rt(cm, RT_MEMORY_GROW, "swasm_rt_memory_grow", i32, (LLVMTypeRef[]){p, i32, i32}, 3);
-  declare_rt(cm, RT_MEMORY_FILL, "swasm_rt_memory_fill", v,
-             (LLVMTypeRef[]){p, i32, i64, i32, i64}, 5);
-  declare_rt(cm, RT_MEMORY_COPY, "swasm_rt_memory_copy", v,
-             (LLVMTypeRef[]){p, i32, i32, i64, i64, i64}, 6);
   declare_rt(cm, RT_MEMORY_INIT, "swasm_rt_memory_init", v,
              (LLVMTypeRef[]){p, i32, i32, i64, i32, i32}, 6);
   declare_rt(cm, RT_DATA_DROP, "swasm_rt_data_drop", v, (LLVMTypeRef[]){p, i32}, 2);

@@ -29,7 +29,7 @@ enum { SEGMENT_DATA, SEGMENT_SIZE, SEGMENT_PAD, SEGMENT_NFIELDS };
 
 /* Runtime entry points generated code calls (declared once per module in abi.c). */
 typedef enum cg_rtfn {
-  RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_FILL, RT_MEMORY_COPY, RT_MEMORY_INIT, RT_DATA_DROP,
+  RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_INIT, RT_DATA_DROP,
   RT_TABLE_GROW, RT_TABLE_FILL, RT_TABLE_COPY, RT_TABLE_INIT, RT_ELEM_DROP, RT_CALL_HOST,
   RT_COUNT
 } cg_rtfn_t;

@@ -84,11 +84,13 @@ static LLVMValueRef bulk_range(cg_func_t *f, uint32_t mem, LLVMValueRef d, LLVMV
   return LLVMBuildInBoundsGEP2(b, f->cm->t_i8, cg_memory_base(f, mem), &d, 1, "");
 }
 
+/* Calls llvm.memmove or llvm.memset with args[0..2] and a false is-volatile flag. */
 static void bulk_call(cg_func_t *f, const char *name, LLVMTypeRef *tys, unsigned ntys,
-                      LLVMValueRef *args, unsigned nargs) {
+                      LLVMValueRef args[4]) {
   LLVMTypeRef fnty;
   LLVMValueRef fn = cg_intrinsic(f->cm, name, tys, ntys, &fnty);
-  LLVMBuildCall2(f->cm->b, fnty, fn, args, nargs, "");
+  args[3] = LLVMConstInt(LLVMInt1TypeInContext(f->cm->ctx), 0, false);
+  LLVMBuildCall2(f->cm->b, fnty, fn, args, 4, "");
 }
 
 bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
@@ -108,10 +110,9 @@ bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
     LLVMValueRef n = LLVMBuildZExt(b, cg_pop(f), i64, ""), val = cg_pop(f);
     LLVMValueRef d = LLVMBuildZExt(b, cg_pop(f), i64, "");
     LLVMValueRef dp = bulk_range(f, in->u.idx, d, n, NULL);
-    LLVMValueRef args[] = {dp, LLVMBuildTrunc(b, val, LLVMInt8TypeInContext(cm->ctx), ""), n,
-                           LLVMConstInt(LLVMInt1TypeInContext(cm->ctx), 0, false)};
+    LLVMValueRef args[4] = {dp, LLVMBuildTrunc(b, val, LLVMInt8TypeInContext(cm->ctx), ""), n};
     LLVMTypeRef tys[] = {cm->t_ptr, i64};
-    bulk_call(f, "llvm.memset", tys, 2, args, 4);
+    bulk_call(f, "llvm.memset", tys, 2, args);
     return true;
   }
   case OP_MEMORY_COPY: {
@@ -121,9 +122,9 @@ bool cg_emit_memory(cg_func_t *f, const ir_instr_t *in) {
     LLVMValueRef oob = NULL;
     LLVMValueRef sp = bulk_range(f, in->u.pair.b, s, n, &oob);
     LLVMValueRef dp = bulk_range(f, in->u.pair.a, d, n, &oob);
-    LLVMValueRef args[] = {dp, sp, n, LLVMConstInt(LLVMInt1TypeInContext(cm->ctx), 0, false)};
+    LLVMValueRef args[4] = {dp, sp, n};
     LLVMTypeRef tys[] = {cm->t_ptr, cm->t_ptr, i64};
-    bulk_call(f, "llvm.memmove", tys, 3, args, 4);
+    bulk_call(f, "llvm.memmove", tys, 3, args);
     return true;
   }
   case OP_MEMORY_INIT: {

@@ -90,8 +90,8 @@ swasm_status_t swasm_compile_cached(const swasm_module_t *m, const swasm_compile
   llvm_blake3_hasher h;
   llvm_blake3_hasher_init(&h);
   llvm_blake3_hasher_update(&h, key, sizeof key);
-  const char *llvm_args = getenv("SWASM_LLVM_ARGS");   /* options given to LLVM change code */
-  if (llvm_args && *llvm_args) llvm_blake3_hasher_update(&h, llvm_args, strlen(llvm_args));
+  const char *llvm_args = tgt_llvm_args();   /* options given to LLVM change code */
+  if (*llvm_args) llvm_blake3_hasher_update(&h, llvm_args, strlen(llvm_args));
   llvm_blake3_hasher_finalize(&h, hash, sizeof hash);
 
   char hex[65];

@@ -46,12 +46,15 @@ static const char *const llvm_defaults[] = {
 /* Gives LLVM swasm's options, then those of SWASM_LLVM_ARGS="-opt=value ..." (a developer's
  * knob for experiments, like clang's -mllvm), which replace a default of the same name. Read
  * once per process. */
+static char llvm_args[1024];   /* SWASM_LLVM_ARGS as read */
+
 static void llvm_options(void) {
-  static char buf[1024];
+  static char buf[sizeof llvm_args];
   static const char *argv[48];
   int argc = 0;
   const char *env = getenv("SWASM_LLVM_ARGS");
-  snprintf(buf, sizeof buf, "%s", env ? env : "");
+  snprintf(llvm_args, sizeof llvm_args, "%s", env ? env : "");
+  memcpy(buf, llvm_args, sizeof buf);
   argv[argc++] = "swasm";
   for (size_t i = 0; i < sizeof llvm_defaults / sizeof *llvm_defaults; i++) {
     const char *d = llvm_defaults[i];
@@ -79,6 +82,11 @@ static void llvm_init_once(void) {
 
 void tgt_llvm_init(void) {
   pthread_once(&llvm_once, llvm_init_once);
+}
+
+const char *tgt_llvm_args(void) {
+  tgt_llvm_init();
+  return llvm_args;
 }
 
 swasm_status_t tgt_fail(swasm_diag_t *diag, swasm_status_t st, const char *fmt, ...) {

@@ -33,6 +33,8 @@ typedef struct tgt_spec {
 
 /* Registers the X86 and AArch64 targets with LLVM, once per process. */
 IR_HIDDEN void tgt_llvm_init(void);
+/* The LLVM options SWASM_LLVM_ARGS gave this process ("" when none), as LLVM received them. */
+IR_HIDDEN const char *tgt_llvm_args(void);
 
 /* Resolves opts->triple and opts->cpu. Unknown architectures are SWASM_UNSUPPORTED. */
 IR_HIDDEN swasm_status_t tgt_resolve(const swasm_compile_opts_t *opts, tgt_spec_t *spec,

@@ -45,8 +45,8 @@ void *swasm_carena_alloc(swasm_carena_t *a, size_t size) {
   chunk_t *c = a->chunks;
   if (!c || c->size - c->used < size) {
     if (size > ARENA_LIMIT) return NULL;
-    size_t cap = size > CHUNK_SIZE / 4 ? size
-                 : !a->chunks && size <= FIRST_CHUNK ? FIRST_CHUNK : CHUNK_SIZE;
+    bool big = size > CHUNK_SIZE / 4;   /* a chunk of exactly its size */
+    size_t cap = big ? size : !a->chunks && size <= FIRST_CHUNK ? FIRST_CHUNK : CHUNK_SIZE;
     if (a->total + cap > ARENA_LIMIT) return NULL;
     c = malloc(sizeof(chunk_t) + cap);
     if (!c) return NULL;
@@ -55,7 +55,7 @@ void *swasm_carena_alloc(swasm_carena_t *a, size_t size) {
     c->used = 0;
     /* A big block gets a chunk of its own behind the current one, so the current chunk's free
      * space stays usable for the small allocations that follow. */
-    if (cap > CHUNK_SIZE / 4 && cap != CHUNK_SIZE && a->chunks) {
+    if (big && cap != CHUNK_SIZE && a->chunks) {
       c->next = a->chunks->next;
       a->chunks->next = c;
     } else {

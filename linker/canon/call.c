@@ -30,6 +30,14 @@ static bool params_flat(const swasm_cm_type_t *ft, uint32_t max) {
   return true;
 }
 
+/* Whether the parameters of ft travel as core values (at most max of them, else spilled to
+ * memory) and its result as one (else through a pointer): fixed by the type, so decided when
+ * a lift or lower is made, not per call. */
+static void note_flat(const swasm_cm_type_t *ft, uint32_t max, bool *params, bool *result) {
+  *params = params_flat(ft, max);
+  *result = ft->a && cn_flatten(ft->a, NULL, 0) <= CN_MAX_FLAT_RESULTS;
+}
+
 static bool same_core_type(const swasm_desc_functype_t *a, const swasm_desc_functype_t *b) {
   if (!a || !b || a->nparams != b->nparams || a->nresults != b->nresults) return false;
   size_t n = (size_t)a->nparams + a->nresults;
@@ -146,8 +154,7 @@ const char *lk_check_lift(lk_func_t *f) {
   swasm_desc_functype_t core;
   if (!cn_flatten_core(f->type, false, f->opts.async, &core))
     return "canonical ABI: unsupported function type";
-  f->params_flat = params_flat(f->type, CN_MAX_FLAT_PARAMS);
-  f->result_flat = f->type->a && cn_flatten(f->type->a, NULL, 0) <= CN_MAX_FLAT_RESULTS;
+  note_flat(f->type, CN_MAX_FLAT_PARAMS, &f->params_flat, &f->result_flat);
   bool same = same_core_type(&core, f->core.type);
   free((void *)core.types);
   return same ? NULL : "canonical ABI: core function type does not match the lifted type";
@@ -247,9 +254,8 @@ bool lk_lower(lk_lowered_t *lw, swasm_func_t *out, swasm_error_t *err) {
   const swasm_cm_type_t *ft = lw->type ? lw->type : lw->callee->type;
   if (!cn_flatten_core(ft, true, lw->opts.async, &lw->core_type))
     return lk_trap(err, "canon lower: unsupported function type");
-  lw->params_flat =
-      params_flat(ft, lw->opts.async ? CN_MAX_FLAT_ASYNC_PARAMS : CN_MAX_FLAT_PARAMS);
-  lw->result_flat = ft->a && cn_flatten(ft->a, NULL, 0) <= CN_MAX_FLAT_RESULTS;
+  note_flat(ft, lw->opts.async ? CN_MAX_FLAT_ASYNC_PARAMS : CN_MAX_FLAT_PARAMS,
+            &lw->params_flat, &lw->result_flat);
   lw->hf = swasm_host_func_new(&lw->core_type, lowered_cb, lw);
   if (!lw->hf) {
     free((void *)lw->core_type.types);
